@@ -1,0 +1,49 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3.11
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+PG_TEST_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/motcua)
+
+.PHONY: run test install lint typecheck test-sqlite test-postgres worker bench clean
+
+$(BIN)/.installed: pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=..."; exit 1; }
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+run: install
+	$(BIN)/motcua migrate --no-input
+	$(BIN)/motcua loaddemo
+	$(BIN)/motcua rundemo --host $(HOST) --port $(PORT)
+
+lint: install
+	$(BIN)/ruff check src bench
+	$(BIN)/ruff format --check src bench
+
+typecheck: install
+	$(BIN)/mypy src/motcua/worktime src/motcua/core src/motcua/*/services.py src/motcua/*/services
+
+test-sqlite: install
+	$(BIN)/pytest -p no:cacheprovider -q
+
+# PostgreSQL runs when the server answers; otherwise say so loudly rather than pass in silence.
+test-postgres: install
+	@if $(BIN)/python -m motcua.core.dbcheck "$(PG_TEST_URL)"; then \
+		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -p no:cacheprovider -q; \
+	else \
+		echo "*** PostgreSQL at $(PG_TEST_URL) is not reachable: PostgreSQL tests SKIPPED ***"; \
+	fi
+
+test: lint typecheck test-sqlite test-postgres
+
+worker: install
+	$(BIN)/motcua worker
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

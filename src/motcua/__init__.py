@@ -1,0 +1,1 @@
+"""motcua: the one-stop platform for Vietnamese administrative procedures."""

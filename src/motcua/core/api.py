@@ -1,0 +1,64 @@
+"""What every router shares: the problem+json responses and the authentication of API callers."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from motcua.core.errors import DomainError, FieldProblem, problem_body
+
+logger = logging.getLogger(__name__)
+
+PROBLEM_JSON = "application/problem+json"
+# ninja prefixes every error location with where it came from; the caller knows its own fields only.
+_LOCATION_PREFIXES = {"body", "query", "path", "header", "form", "file", "payload", "cookie"}
+
+
+def problem_response(status: int, body: dict[str, Any]) -> HttpResponse:
+    return JsonResponse(body, status=status, content_type=PROBLEM_JSON, json_dumps_params={"ensure_ascii": False})
+
+
+def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
+    parts = list(loc)
+    while parts and isinstance(parts[0], str) and parts[0] in _LOCATION_PREFIXES:
+        parts.pop(0)
+    return ".".join(str(p) for p in parts) or "body"
+
+
+def install_error_handlers(api: NinjaAPI) -> None:
+    @api.exception_handler(DomainError)
+    def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
+        return problem_response(exc.status, exc.problem())
+
+    @api.exception_handler(NinjaValidationError)
+    def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+        problems = [
+            FieldProblem(_field_path(err.get("loc", ())), str(err.get("type", "invalid")), str(err.get("msg", "")))
+            for err in exc.errors
+        ]
+        body = problem_body(422, "invalid-input", _("The request has invalid data"), errors=problems)
+        return problem_response(422, body)
+
+    @api.exception_handler(AuthenticationError)
+    def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+        return problem_response(401, problem_body(401, "not-authenticated", _("Authentication required")))
+
+    @api.exception_handler(HttpError)
+    def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        slug = "invalid-body" if exc.status_code == 400 else "http-error"
+        return problem_response(exc.status_code, problem_body(exc.status_code, slug, str(exc)))
+
+    @api.exception_handler(Http404)
+    def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+        return problem_response(404, problem_body(404, "not-found", _("Not found")))
+
+    @api.exception_handler(Exception)
+    def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+        logger.exception("Unhandled error on %s %s", request.method, request.path)
+        return problem_response(500, problem_body(500, "internal-error", _("Internal error")))
