@@ -20,14 +20,23 @@ install: $(BIN)/.installed
 run: install
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua loaddemo
-	$(BIN)/motcua rundemo --host $(HOST) --port $(PORT)
+	$(BIN)/motcua simulate --days 30 --per-day 12 --if-empty
+	@echo
+	@echo "motcua is starting on http://$(HOST):$(PORT)/"
+	@echo "  API docs      http://$(HOST):$(PORT)/api/docs"
+	@echo "  OpenAPI       http://$(HOST):$(PORT)/api/v1/openapi.json"
+	@echo "  Admin         http://$(HOST):$(PORT)/admin/   (quantri / demo12345)"
+	@echo "  Health        http://$(HOST):$(PORT)/healthz"
+	@echo "  Demo accounts: see the table above (password demo12345); API token: $(BIN)/motcua apitoken USERNAME"
+	$(BIN)/motcua runserver $(HOST):$(PORT) --noreload
 
 lint: install
 	$(BIN)/ruff check src bench
 	$(BIN)/ruff format --check src bench
 
 typecheck: install
-	$(BIN)/mypy src/motcua/worktime src/motcua/core src/motcua/*/services.py src/motcua/*/services
+	$(BIN)/mypy -p motcua.core -p motcua.worktime -m motcua.org.services -m motcua.org.selectors \
+		-p motcua.dossiers.services -m motcua.dossiers.policy
 
 test-sqlite: install
 	$(BIN)/pytest -p no:cacheprovider -q

@@ -2,7 +2,11 @@
 
 from ninja import NinjaAPI
 
+from motcua.catalog.api import router as procedures_router
 from motcua.core.api import install_error_handlers
+from motcua.dossiers.api import files_router, lookup_router
+from motcua.dossiers.api import router as dossiers_router
+from motcua.org.api import router as org_router
 from motcua.worktime.api import router as calendar_router
 
 api = NinjaAPI(
@@ -13,4 +17,9 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 install_error_handlers(api)
+api.add_router("/procedures", procedures_router)
+api.add_router("/", org_router)
 api.add_router("/calendar", calendar_router)
+api.add_router("/files", files_router)
+api.add_router("/dossiers", dossiers_router)
+api.add_router("/lookup", lookup_router)

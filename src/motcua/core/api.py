@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from pydantic import PlainSerializer
 
 from motcua.core.errors import DomainError, FieldProblem, problem_body
 
 logger = logging.getLogger(__name__)
+
+# Times leave the API in the deployment's local time with its offset (+07:00), as officials and the national
+# portal read them; they are stored in UTC.
+LocalDateTime = Annotated[
+    dt.datetime, PlainSerializer(lambda v: timezone.localtime(v).isoformat(), when_used="always")
+]
 
 PROBLEM_JSON = "application/problem+json"
 # ninja prefixes every error location with where it came from; the caller knows its own fields only.
@@ -21,7 +30,9 @@ _LOCATION_PREFIXES = {"body", "query", "path", "header", "form", "file", "payloa
 
 
 def problem_response(status: int, body: dict[str, Any]) -> HttpResponse:
-    return JsonResponse(body, status=status, content_type=PROBLEM_JSON, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        body, status=status, content_type=PROBLEM_JSON, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
@@ -39,7 +50,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         problems = [
-            FieldProblem(_field_path(err.get("loc", ())), str(err.get("type", "invalid")), str(err.get("msg", "")))
+            FieldProblem(
+                _field_path(err.get("loc", ())), str(err.get("type", "invalid")), str(err.get("msg", ""))
+            )
             for err in exc.errors
         ]
         body = problem_body(422, "invalid-input", _("The request has invalid data"), errors=problems)

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -22,7 +22,7 @@ def request_fingerprint(payload: Any) -> str:
 
 
 def run_once(
-    user: AbstractBaseUser,
+    user: User,
     scope: str,
     key: str | None,
     payload: Any,
@@ -57,7 +57,7 @@ def run_once(
         return stored
 
 
-def _stored(user: AbstractBaseUser, scope: str, key: str, fingerprint: str) -> tuple[int, dict[str, Any]] | None:
+def _stored(user: User, scope: str, key: str, fingerprint: str) -> tuple[int, dict[str, Any]] | None:
     row = IdempotencyKey.objects.filter(user=user, scope=scope, key=key).first()
     if row is None:
         return None

@@ -1,0 +1,74 @@
+"""E-forms: a case's form is a JSON Schema; submitted form data is checked against it field by field."""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from typing import Any
+
+from django.utils.translation import gettext as _
+from jsonschema import Draft202012Validator, FormatChecker
+from jsonschema.exceptions import SchemaError
+from jsonschema.exceptions import ValidationError as SchemaValidationError
+
+from motcua.core.errors import FieldProblem
+
+
+def schema_problem(schema: Any) -> str | None:
+    """Why `schema` cannot serve as an e-form, or None when it can."""
+    if not isinstance(schema, dict):
+        return _("An e-form schema is a JSON object.")
+    if not schema:
+        return None
+    try:
+        Draft202012Validator.check_schema(schema)
+    except SchemaError as exc:
+        return _("The e-form schema is invalid: %s") % exc.message
+    if schema.get("type") != "object":
+        return _('An e-form schema describes an object ("type": "object").')
+    return None
+
+
+@lru_cache(maxsize=512)
+def _validator(schema_json: str) -> Draft202012Validator:
+    return Draft202012Validator(json.loads(schema_json), format_checker=FormatChecker())
+
+
+def _message(error: SchemaValidationError) -> str:
+    expected = error.validator_value
+    messages = {
+        "required": _("This field is required."),
+        "type": _("Expected a value of type %s.") % expected,
+        "minLength": _("Too short: at least %s characters.") % expected,
+        "maxLength": _("Too long: at most %s characters.") % expected,
+        "pattern": _("Does not have the required format."),
+        "format": _("Not a valid %s.") % expected,
+        "enum": _("Must be one of: %s.") % ", ".join(map(str, expected or [])),
+        "minimum": _("Must be at least %s.") % expected,
+        "maximum": _("Must be at most %s.") % expected,
+        "additionalProperties": _("This field is not part of the form."),
+    }
+    return messages.get(str(error.validator), error.message)
+
+
+def _path(error: SchemaValidationError) -> str:
+    parts = [str(p) for p in error.absolute_path]
+    if error.validator == "required":
+        # jsonschema reports a missing property on its parent; the caller wants the missing field's own path.
+        missing = next(
+            (n for n in error.validator_value if error.message == f"{n!r} is a required property"), None
+        )
+        if missing:
+            parts.append(missing)
+    return ".".join(["form", *parts])
+
+
+def form_problems(schema: dict[str, Any], data: Any) -> list[FieldProblem]:
+    """Every way `data` fails the e-form `schema`, each with its field path (form.child.name)."""
+    if not schema:
+        return []
+    validator = _validator(json.dumps(schema, sort_keys=True))
+    return [
+        FieldProblem(_path(error), str(error.validator), _message(error))
+        for error in sorted(validator.iter_errors(data), key=lambda e: list(map(str, e.absolute_path)))
+    ]

@@ -1,0 +1,65 @@
+"""Read queries of the catalogue: the version in force, search, and what a dossier's intake needs."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from motcua.catalog.models import Case, Procedure, ProcedureVersion, RequiredDocument, WorkflowStep
+from motcua.core.text import fold_vietnamese
+
+
+def in_force_on(day: dt.date) -> Q:
+    return Q(valid_from__lte=day) & (Q(valid_to__isnull=True) | Q(valid_to__gte=day))
+
+
+def procedure_by_code(code: str) -> Procedure | None:
+    """A procedure by its local code, or by its national code when only one local publication has it."""
+    found = Procedure.objects.filter(local_code=code).first()
+    if found is None:
+        candidates = list(Procedure.objects.filter(national_code=code)[:2])
+        found = candidates[0] if len(candidates) == 1 else None
+    return found
+
+
+def version_in_force(procedure: Procedure, day: dt.date | None = None) -> ProcedureVersion | None:
+    day = day or timezone.localdate()
+    return (
+        ProcedureVersion.objects.filter(in_force_on(day), procedure=procedure)
+        .select_related("procedure", "field", "competent_agency")
+        .order_by("-valid_from", "-number")
+        .first()
+    )
+
+
+def search_versions(
+    q: str = "", field: str = "", level: str = "", online: str = "", day: dt.date | None = None
+) -> QuerySet[ProcedureVersion]:
+    """Versions in force, matching every word of `q` without regard to accents or case."""
+    versions = ProcedureVersion.objects.filter(in_force_on(day or timezone.localdate())).select_related(
+        "procedure", "field", "competent_agency"
+    )
+    for word in fold_vietnamese(q).split():
+        versions = versions.filter(search_text__contains=word)
+    if field:
+        versions = versions.filter(field__code=field)
+    if level:
+        versions = versions.filter(level=level)
+    if online:
+        versions = versions.filter(online_level=online)
+    return versions.order_by("procedure__national_code", "procedure__local_code")
+
+
+def version_with_details(version_id: int) -> ProcedureVersion:
+    cases = Case.objects.order_by("order", "code").prefetch_related(
+        "fees",
+        Prefetch("documents", queryset=RequiredDocument.objects.order_by("order", "id")),
+        Prefetch("steps", queryset=WorkflowStep.objects.select_related("agency").order_by("order")),
+    )
+    return (
+        ProcedureVersion.objects.select_related("procedure", "field", "competent_agency")
+        .prefetch_related("receiving_units", Prefetch("cases", queryset=cases))
+        .get(pk=version_id)
+    )

@@ -1,0 +1,116 @@
+"""Validation of the identifiers applicants give: personal identification numbers and tax codes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from django.utils.translation import gettext_lazy as _
+
+# The first three digits of a 12-digit personal identification number (CCCD) name the province of birth
+# registration under the pre-2025 catalogue (Circular 07/2016/TT-BCA); codes not in this set do not exist.
+BIRTH_PROVINCE_CODES = frozenset(
+    [
+        "001",
+        "002",
+        "004",
+        "006",
+        "008",
+        "010",
+        "011",
+        "012",
+        "014",
+        "015",
+        "017",
+        "019",
+        "020",
+        "022",
+        "024",
+        "025",
+        "026",
+        "027",
+        "030",
+        "031",
+        "033",
+        "034",
+        "035",
+        "036",
+        "037",
+        "038",
+        "040",
+        "042",
+        "044",
+        "045",
+        "046",
+        "048",
+        "049",
+        "051",
+        "052",
+        "054",
+        "056",
+        "058",
+        "060",
+        "062",
+        "064",
+        "066",
+        "067",
+        "068",
+        "070",
+        "072",
+        "074",
+        "075",
+        "077",
+        "079",
+        "080",
+        "082",
+        "083",
+        "084",
+        "086",
+        "087",
+        "089",
+        "091",
+        "092",
+        "093",
+        "094",
+        "095",
+        "096",
+    ]
+)
+# The fourth digit encodes sex and century: 0/1 born 1900-1999, 2/3 2000-2099, and so on every century.
+_CENTURY_BY_DIGIT = {d: 1900 + 100 * (d // 2) for d in range(10)}
+_TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$|^\d{12}$")
+
+
+def personal_id_problem(value: str, date_of_birth: dt.date | None = None) -> str | None:
+    """Why `value` is not a valid personal identification number, or None when it is."""
+    if not re.fullmatch(r"\d{12}", value or ""):
+        return str(_("A personal identification number has exactly 12 digits."))
+    if value[:3] not in BIRTH_PROVINCE_CODES:
+        return str(_("The first three digits are not a province code."))
+    if date_of_birth is not None:
+        year = _CENTURY_BY_DIGIT[int(value[3])] + int(value[4:6])
+        if year != date_of_birth.year:
+            return str(_("The number does not match the year of birth."))
+    return None
+
+
+def tax_code_problem(value: str) -> str | None:
+    """Why `value` is not a tax code (10 digits, 10-3 for a branch, or a 12-digit personal number)."""
+    if not _TAX_CODE_RE.match(value or ""):
+        return str(_("A tax code has 10 digits, 10 digits and a 3-digit branch suffix, or 12 digits."))
+    return None
+
+
+def mask_personal_id(value: str) -> str:
+    if len(value) < 6:
+        return "*" * len(value)
+    return f"{value[:3]}{'*' * (len(value) - 6)}{value[-3:]}"
+
+
+def mask_name(full_name: str) -> str:
+    """'Nguyễn Văn An' → 'N*** V** An': enough for the applicant to recognise, useless to anyone else."""
+    words = full_name.split()
+    if not words:
+        return ""
+    masked = [w[0] + "*" * (len(w) - 1) for w in words[:-1]]
+    return " ".join([*masked, words[-1]])

@@ -1,0 +1,392 @@
+"""REST endpoints of dossiers and uploads: thin adapters over the services and selectors."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import get_language
+from ninja import File, Query, Router, Schema, Status
+from ninja.files import UploadedFile as NinjaFile
+from pydantic import BaseModel, ConfigDict, Field
+
+from motcua.core.api import LocalDateTime
+from motcua.core.idempotency import run_once
+from motcua.core.identifiers import mask_name
+from motcua.dossiers.lifecycle import national_code
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.policy import allowed_actions
+from motcua.dossiers.selectors import (
+    DossierFilters,
+    dossier_as_left,
+    dossier_by_public_code,
+    dossier_events,
+    dossier_for,
+    filtered_dossiers,
+)
+from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.files import store_upload
+from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
+from motcua.org.auth import api_auth
+from motcua.worktime.calendar import describe_remaining
+from motcua.worktime.services import calendar_for
+
+router = Router(tags=["dossiers"], auth=api_auth)
+files_router = Router(tags=["files"], auth=api_auth)
+lookup_router = Router(tags=["lookup"])
+PAGE_SIZE_MAX = 100
+
+
+class FileOut(Schema):
+    id: int
+    size: int
+    sha256: str
+    content_type: str
+    name: str
+
+
+@files_router.post("", response={201: FileOut}, summary="Upload a file for a dossier")
+def upload_file(request: HttpRequest, file: NinjaFile = File(...)) -> Status[dict[str, Any]]:
+    stored = store_upload(request.user, file)  # type: ignore[arg-type]
+    return Status(
+        201,
+        {
+            "id": stored.pk,
+            "size": stored.size,
+            "sha256": stored.sha256,
+            "content_type": stored.content_type,
+            "name": stored.original_name,
+        },
+    )
+
+
+class ApplicantIn(Schema):
+    kind: Literal["person", "organisation"]
+    full_name: str = Field(min_length=1, max_length=255)
+    id_number: str = Field("", max_length=12)
+    tax_code: str = Field("", max_length=16)
+    date_of_birth: dt.date | None = None
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=500)
+
+
+class DocumentIn(Schema):
+    requirement: int
+    file: int
+
+
+class DossierIn(Schema):
+    procedure: str = Field(min_length=1, max_length=64)
+    case: str | None = Field(None, max_length=32)
+    channel: Literal["counter", "online", "post"]
+    receiving_unit: str | None = Field(None, max_length=35)
+    competent_authority: str | None = Field(None, max_length=35)
+    applicant: ApplicantIn
+    representative: dict[str, Any] | None = None
+    form: dict[str, Any] = Field(default_factory=dict)
+    documents: list[DocumentIn] = Field(default_factory=list, max_length=100)
+    result_delivery: Literal["counter", "post", "online"] = "counter"
+
+
+class StepOut(Schema):
+    name: str
+    order: int
+    role: str
+    unit: str
+    assignee: str | None
+    started_at: LocalDateTime
+    due_at: LocalDateTime | None
+    remaining: str | None
+
+
+class DossierSummary(Schema):
+    code: str
+    status: str
+    national_status: int
+    version: int
+    procedure: str
+    procedure_name: str
+    channel: str
+    applicant_name: str
+    receiving_unit: str
+    current_unit: str
+    assignee: str | None
+    received_at: LocalDateTime | None
+    due_at: LocalDateTime | None
+    finished_at: LocalDateTime | None
+
+
+class DossierOut(DossierSummary):
+    case: str
+    competent_authority: str
+    result_delivery: str
+    submitted_at: LocalDateTime | None
+    counting_from: LocalDateTime | None
+    new_appointment_at: LocalDateTime | None
+    returned_at: LocalDateTime | None
+    remaining: str | None
+    current_step: StepOut | None
+    allowed_actions: list[str]
+    applicant: dict[str, Any]
+    form: dict[str, Any]
+    documents: list[dict[str, Any]]
+    fee_due: int
+    fee_paid: int
+    supplement_count: int
+    apology_count: int
+    needs_fix: bool
+
+
+class DossierPage(Schema):
+    items: list[DossierSummary]
+    page: int
+    page_size: int
+    has_next: bool
+
+
+class EventOut(Schema):
+    action: str
+    at: LocalDateTime
+    actor: str | None
+    unit: str | None
+    from_status: str
+    to_status: str
+    version: int
+    note: str
+    data: dict[str, Any]
+
+
+def _remaining(due_at: dt.datetime | None) -> str | None:
+    if due_at is None:
+        return None
+    calendar = calendar_for()
+    minutes = calendar.working_minutes_between(timezone.now(), due_at)
+    return describe_remaining(minutes, calendar.office_hours.minutes_per_day, get_language() or "vi")
+
+
+def _summary(d: Dossier) -> dict[str, Any]:
+    return {
+        "code": d.code,
+        "status": d.status,
+        "national_status": national_code(d.status),
+        "version": d.version,
+        "procedure": d.procedure_version.procedure.local_code,
+        "procedure_name": d.procedure_version.name,
+        "channel": d.channel,
+        "applicant_name": d.applicant_name,
+        "receiving_unit": d.receiving_unit.identity_code,
+        "current_unit": d.current_unit.identity_code,
+        "assignee": d.assignee.username if d.assignee else None,
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "finished_at": d.finished_at,
+    }
+
+
+def _detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
+    step = d.current_step
+    clock_running = d.finished_at is None and d.received_at is not None
+    return {
+        **_summary(d),
+        "case": d.case.code,
+        "competent_authority": d.competent_authority.identity_code,
+        "result_delivery": d.result_delivery,
+        "submitted_at": d.submitted_at,
+        "counting_from": d.counting_from,
+        "new_appointment_at": d.new_appointment_at,
+        "returned_at": d.returned_at,
+        "remaining": _remaining(d.due_at) if clock_running else None,
+        "current_step": None
+        if step is None
+        else {
+            "name": step.name,
+            "order": step.workflow_order,
+            "role": step.role,
+            "unit": step.agency.identity_code,
+            "assignee": step.assignee.username if step.assignee else None,
+            "started_at": step.started_at,
+            "due_at": step.due_at,
+            "remaining": _remaining(step.due_at) if clock_running and step.finished_at is None else None,
+        },
+        "allowed_actions": allowed_actions(request.user, d),
+        "applicant": {
+            "kind": d.applicant_kind,
+            "full_name": d.applicant_name,
+            "id_number": d.applicant_id_number,
+            "tax_code": d.applicant_tax_code,
+            "date_of_birth": d.applicant_date_of_birth,
+            "phone": d.applicant_phone,
+            "email": d.applicant_email,
+            "address": d.applicant_address,
+            "representative": d.representative,
+        },
+        "form": d.form_data,
+        "documents": [
+            {
+                "requirement": doc.requirement_id,
+                "file": doc.file_id,
+                "name": doc.file.original_name,
+                "content_type": doc.file.content_type,
+                "size": doc.file.size,
+                "sha256": doc.file.sha256,
+                "added_at": doc.added_at,
+            }
+            for doc in d.documents.select_related("file").order_by("added_at", "id")
+        ],
+        "fee_due": d.fee_due,
+        "fee_paid": d.fee_paid,
+        "supplement_count": d.supplement_count,
+        "apology_count": d.apology_count,
+        "needs_fix": d.needs_fix,
+    }
+
+
+def _reload(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _detail(request, dossier_for(request.user, code))
+
+
+@router.post("", response={201: DossierOut, 200: DossierOut}, summary="Submit or receive a dossier")
+def create(request: HttpRequest, payload: DossierIn) -> Any:
+    """Online: created `submitted`, waiting for an officer. Counter or post: created `received`, with its due
+    date. Send an `Idempotency-Key` header to make retries safe."""
+    body = payload.model_dump(mode="json")
+
+    def create_once() -> tuple[int, dict[str, Any]]:
+        applicant = Applicant(**payload.applicant.model_dump())
+        intake = Intake(
+            procedure=payload.procedure,
+            case=payload.case,
+            channel=payload.channel,
+            receiving_unit=payload.receiving_unit,
+            competent_authority=payload.competent_authority,
+            applicant=applicant,
+            representative=payload.representative,
+            form=payload.form,
+            documents=[AttachedDocument(d.requirement, d.file) for d in payload.documents],
+            result_delivery=payload.result_delivery,
+        )
+        dossier = create_dossier(request.user, intake)  # type: ignore[arg-type]
+        return 201, DossierOut.model_validate(_reload(request, dossier.code)).model_dump(mode="json")
+
+    status, response = run_once(
+        request.user,  # type: ignore[arg-type]
+        "dossiers.create",
+        request.headers.get("Idempotency-Key"),
+        body,
+        create_once,
+    )
+    return Status(status, response)
+
+
+@router.get("", response=DossierPage, summary="Dossiers in your scope, newest first")
+def list_dossiers(
+    request: HttpRequest,
+    status: str = "",
+    procedure: str = "",
+    unit: str = "",
+    overdue: bool | None = None,
+    due_before: dt.datetime | None = None,
+    assigned_to: Literal["me"] | None = None,
+    q: str = Query("", max_length=100),
+    page: int = Query(1, ge=1, le=100_000),
+    page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
+) -> dict[str, Any]:
+    """Pages come without a total: counting a large scope on every request would cost more than the page."""
+    filters = DossierFilters(
+        status=status,
+        procedure=procedure,
+        unit=unit,
+        overdue=overdue,
+        due_before=due_before,
+        assigned_to_me=assigned_to == "me",
+        q=q,
+    )
+    start = (page - 1) * page_size
+    rows = list(
+        filtered_dossiers(request.user, filters).select_related(
+            "procedure_version__procedure", "receiving_unit", "current_unit", "assignee"
+        )[start : start + page_size + 1]
+    )
+    return {
+        "items": [_summary(d) for d in rows[:page_size]],
+        "page": page,
+        "page_size": page_size,
+        "has_next": len(rows) > page_size,
+    }
+
+
+@router.get("/{code}", response=DossierOut, summary="One dossier, with the actions you may take")
+def get_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
+    return _reload(request, code)
+
+
+def _event(e: DossierEvent) -> dict[str, Any]:
+    return {
+        "action": e.action,
+        "at": e.at,
+        "actor": e.actor.username if e.actor else None,
+        "unit": e.actor_unit.identity_code if e.actor_unit else None,
+        "from_status": e.from_status,
+        "to_status": e.to_status,
+        "version": e.version,
+        "note": e.note,
+        "data": e.data,
+    }
+
+
+@router.get("/{code}/events", response=list[EventOut], summary="The dossier's history, oldest first")
+def list_events(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    return [_event(e) for e in dossier_events(dossier_for(request.user, code))]
+
+
+class ActionIn(BaseModel):
+    """`version` and `note`, plus the fields of the action (see the lifecycle in the API guide)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    version: int = Field(ge=1)
+    note: str = Field("", max_length=4000)
+
+
+@router.post("/{code}/actions/{action}", response=DossierOut, summary="Take a lifecycle action")
+def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict[str, Any]:
+    """The body carries the `version` you saw (a stale one is a 409), a `note`, and the action's fields."""
+    fields = payload.model_dump()
+    dossier = take_action(request.user, code, action, fields.pop("version"), fields)  # type: ignore[arg-type]
+    return _detail(request, dossier_as_left(dossier))
+
+
+class LookupOut(Schema):
+    code: str
+    status: str
+    national_status: int
+    status_label: str
+    procedure: str
+    procedure_name: str
+    applicant: str
+    received_at: LocalDateTime | None
+    due_at: LocalDateTime | None
+    new_appointment_at: LocalDateTime | None
+    finished_at: LocalDateTime | None
+
+
+@lookup_router.get("/{code}", response=LookupOut, auth=None, summary="Public status lookup by dossier code")
+def lookup(request: HttpRequest, code: str) -> dict[str, Any]:
+    """No personal data: the applicant's name is masked; no number, address or contact is ever shown."""
+    d = dossier_by_public_code(code)
+    return {
+        "code": d.code,
+        "status": d.status,
+        "national_status": national_code(d.status),
+        "status_label": str(d.get_status_display()),
+        "procedure": d.procedure_version.procedure.local_code,
+        "procedure_name": d.procedure_version.name,
+        "applicant": mask_name(d.applicant_name),
+        "received_at": d.received_at,
+        "due_at": d.due_at,
+        "new_appointment_at": d.new_appointment_at,
+        "finished_at": d.finished_at,
+    }

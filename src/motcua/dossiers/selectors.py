@@ -1,0 +1,108 @@
+"""Read queries of dossiers, always scoped to what the user may see."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.core.errors import NotFound
+from motcua.core.text import fold_vietnamese
+from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.org.selectors import scope_agency_ids
+
+AnyUser = User | AnonymousUser
+
+
+def visible_dossiers(user: AnyUser) -> QuerySet[Dossier]:
+    """Citizens see their own dossiers; staff see those received by, decided by or now at a unit in scope."""
+    if not user.is_authenticated:
+        return Dossier.objects.none()
+    visible = Q(applicant_user_id=user.pk)
+    scope = scope_agency_ids(user)
+    if scope:
+        ids = sorted(scope)
+        visible |= (
+            Q(receiving_unit_id__in=ids) | Q(current_unit_id__in=ids) | Q(competent_authority_id__in=ids)
+        )
+    return Dossier.objects.filter(visible)
+
+
+_DETAIL_RELATIONS = (
+    "procedure_version__procedure",
+    "case",
+    "receiving_unit",
+    "competent_authority",
+    "current_unit",
+    "current_step__agency",
+    "current_step__assignee",
+    "assignee",
+)
+
+
+def dossier_for(user: AnyUser, code: str) -> Dossier:
+    """The dossier with `code` if the user may see it; otherwise NotFound, never revealing that it exists."""
+    dossier = visible_dossiers(user).select_related(*_DETAIL_RELATIONS).filter(code=code).first()
+    if dossier is None:
+        raise NotFound(_("No dossier %s is visible to you.") % code)
+    return dossier
+
+
+def dossier_as_left(dossier: Dossier) -> Dossier:
+    """The dossier as an action just left it, for the actor's answer even when the action took it out of their
+    scope (a transfer, a hand-back): they may see what they did, not what happens to it next."""
+    return Dossier.objects.select_related(*_DETAIL_RELATIONS).get(pk=dossier.pk)
+
+
+@dataclass(frozen=True)
+class DossierFilters:
+    status: str = ""
+    procedure: str = ""
+    unit: str = ""
+    overdue: bool | None = None
+    due_before: dt.datetime | None = None
+    assigned_to_me: bool = False
+    q: str = ""
+
+
+def filtered_dossiers(user: AnyUser, filters: DossierFilters) -> QuerySet[Dossier]:
+    dossiers = visible_dossiers(user)
+    if filters.status:
+        dossiers = dossiers.filter(status__in=filters.status.split(","))
+    if filters.procedure:
+        dossiers = dossiers.filter(
+            Q(procedure_version__procedure__local_code=filters.procedure)
+            | Q(procedure_version__procedure__national_code=filters.procedure)
+        )
+    if filters.unit:
+        unit = Q(current_unit__identity_code=filters.unit) | Q(receiving_unit__identity_code=filters.unit)
+        dossiers = dossiers.filter(unit)
+    if filters.overdue is not None:
+        late = Q(status__in=CLOCK_RUNNING_STATUSES, due_at__lt=timezone.now())
+        dossiers = dossiers.filter(late) if filters.overdue else dossiers.exclude(late)
+    if filters.due_before is not None:
+        dossiers = dossiers.filter(due_at__lt=filters.due_before)
+    if filters.assigned_to_me:
+        dossiers = dossiers.filter(assignee_id=user.pk)
+    if filters.q:
+        q = filters.q.strip()
+        dossiers = dossiers.filter(
+            Q(code__startswith=q.upper()) | Q(search_text__contains=fold_vietnamese(q))
+        )
+    return dossiers.order_by("-created_at", "-id")
+
+
+def dossier_events(dossier: Dossier) -> QuerySet[DossierEvent]:
+    return dossier.events.select_related("actor", "actor_unit").order_by("at", "id")
+
+
+def dossier_by_public_code(code: str) -> Dossier:
+    dossier = Dossier.objects.select_related("procedure_version__procedure").filter(code=code).first()
+    if dossier is None:
+        raise NotFound(_("No dossier has the code %s.") % code)
+    return dossier

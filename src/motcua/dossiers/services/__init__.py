@@ -1,0 +1,1 @@
+"""Write use cases of the dossier: intake, lifecycle actions and uploads, one typed function each."""

@@ -1,0 +1,34 @@
+"""Appending to a dossier's history: every change of state is saved together with its event."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import User
+
+from motcua.dossiers.models import Dossier, DossierEvent
+
+
+def append_event(
+    dossier: Dossier,
+    action: str,
+    actor: User | None,
+    at: dt.datetime,
+    from_status: str,
+    actor_unit_id: int | None = None,
+    note: str = "",
+    data: dict[str, Any] | None = None,
+) -> DossierEvent:
+    return DossierEvent.objects.create(
+        dossier=dossier,
+        action=action,
+        actor=actor,
+        actor_unit_id=actor_unit_id,
+        at=at,
+        from_status=from_status,
+        to_status=dossier.status,
+        version=dossier.version,
+        note=note,
+        data=data or {},
+    )

@@ -1,0 +1,265 @@
+"""Intake: a dossier comes in online (submitted, waiting for an officer), or at the counter or by post
+(received).
+
+Every problem with the request is collected and reported at once, each with its field path, before anything is
+written; then the dossier, its code, its documents and its first event are saved in one transaction.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog.constants import OnlineLevel
+from motcua.catalog.forms_schema import form_problems
+from motcua.catalog.models import Case, ProcedureVersion
+from motcua.catalog.selectors import procedure_by_code, version_in_force
+from motcua.core.errors import FieldProblem, InvalidInput
+from motcua.core.identifiers import personal_id_problem, tax_code_problem
+from motcua.core.text import fold_vietnamese
+from motcua.dossiers.lifecycle import CREATION_EVENTS, Channel, ResultDelivery, Status
+from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, UploadedFile
+from motcua.dossiers.services.clock import start_clock
+from motcua.dossiers.services.codes import next_dossier_code
+from motcua.dossiers.services.events import append_event
+from motcua.org.constants import Role
+from motcua.org.models import Agency
+from motcua.org.selectors import agency_by_code, has_role, roles_by_agency
+
+
+@dataclass
+class Applicant:
+    kind: str
+    full_name: str
+    id_number: str = ""
+    tax_code: str = ""
+    date_of_birth: dt.date | None = None
+    phone: str = ""
+    email: str = ""
+    address: str = ""
+
+
+@dataclass
+class AttachedDocument:
+    requirement: int
+    file: int
+
+
+@dataclass
+class Intake:
+    procedure: str
+    channel: str
+    applicant: Applicant
+    form: dict[str, Any] = field(default_factory=dict)
+    documents: list[AttachedDocument] = field(default_factory=list)
+    case: str | None = None
+    receiving_unit: str | None = None
+    competent_authority: str | None = None
+    result_delivery: str = ResultDelivery.COUNTER
+    representative: dict[str, Any] | None = None
+
+
+@dataclass
+class _Resolved:
+    version: ProcedureVersion
+    case: Case
+    receiving_unit: Agency
+    competent_authority: Agency
+    files: dict[int, UploadedFile]
+
+
+def _applicant_problems(applicant: Applicant) -> list[FieldProblem]:
+    problems = []
+    if not applicant.full_name.strip():
+        problems.append(
+            FieldProblem("applicant.full_name", "required", _("The applicant's name is required."))
+        )
+    if applicant.kind == ApplicantKind.PERSON:
+        if why := personal_id_problem(applicant.id_number, applicant.date_of_birth):
+            problems.append(FieldProblem("applicant.id_number", "invalid", why))
+    elif applicant.kind == ApplicantKind.ORGANISATION:
+        if why := tax_code_problem(applicant.tax_code):
+            problems.append(FieldProblem("applicant.tax_code", "invalid", why))
+    else:
+        problems.append(FieldProblem("applicant.kind", "invalid", _("Use “person” or “organisation”.")))
+    if applicant.date_of_birth and applicant.date_of_birth > timezone.localdate():
+        problems.append(
+            FieldProblem("applicant.date_of_birth", "future", _("The date of birth is in the future."))
+        )
+    return problems
+
+
+def _default_receiving_unit(actor: User, version: ProcedureVersion, channel: str) -> Agency | None:
+    if channel == Channel.ONLINE:
+        return version.receiving_units.first() or version.competent_agency
+    counters = [
+        agency_id for agency_id, roles in roles_by_agency(actor).items() if Role.COUNTER_OFFICER in roles
+    ]
+    return Agency.objects.filter(pk=counters[0]).first() if len(counters) == 1 else None
+
+
+def _resolve(actor: User, intake: Intake) -> _Resolved:
+    """Look up everything the request names; raise one InvalidInput listing every problem found."""
+    problems: list[FieldProblem] = []
+    procedure = procedure_by_code(intake.procedure)
+    version = version_in_force(procedure) if procedure else None
+    if version is None:
+        raise InvalidInput.field(
+            "procedure", "unknown", _("No procedure in force has the code %s.") % intake.procedure
+        )
+    cases = list(version.cases.prefetch_related("documents"))
+    case = next((c for c in cases if c.code == intake.case), None) if intake.case else None
+    if intake.case and case is None:
+        problems.append(FieldProblem("case", "unknown", _("The procedure has no case %s.") % intake.case))
+    elif not intake.case:
+        if len(cases) == 1:
+            case = cases[0]
+        else:
+            problems.append(
+                FieldProblem("case", "required", _("This procedure has several cases; choose one."))
+            )
+
+    if intake.channel not in Channel.values:
+        problems.append(FieldProblem("channel", "invalid", _("Use counter, online or post.")))
+    elif intake.channel == Channel.ONLINE and version.online_level == OnlineLevel.NONE:
+        problems.append(FieldProblem("channel", "not_online", _("This procedure is not offered online.")))
+    if intake.result_delivery not in ResultDelivery.values:
+        problems.append(FieldProblem("result_delivery", "invalid", _("Use counter, post or online.")))
+
+    receiving = (
+        agency_by_code(intake.receiving_unit)
+        if intake.receiving_unit
+        else _default_receiving_unit(actor, version, intake.channel)
+    )
+    if receiving is None:
+        problems.append(
+            FieldProblem("receiving_unit", "unknown", _("Name the receiving unit by its identity code."))
+        )
+    else:
+        points = {a.pk for a in version.receiving_units.all()} | {version.competent_agency_id}
+        if receiving.pk not in points:
+            problems.append(
+                FieldProblem(
+                    "receiving_unit", "not_receiving", _("This unit does not receive this procedure.")
+                )
+            )
+        elif intake.channel in (Channel.COUNTER, Channel.POST) and not has_role(
+            actor, receiving.pk, [Role.COUNTER_OFFICER]
+        ):
+            problems.append(
+                FieldProblem(
+                    "receiving_unit",
+                    "not_your_unit",
+                    _("Only a counter officer of this unit may receive here."),
+                )
+            )
+    competent = version.competent_agency
+    if intake.competent_authority:
+        found = agency_by_code(intake.competent_authority)
+        if found is None:
+            problems.append(
+                FieldProblem("competent_authority", "unknown", _("No agency has this identity code."))
+            )
+        else:
+            competent = found
+
+    problems += _applicant_problems(intake.applicant)
+    files: dict[int, UploadedFile] = {}
+    if case is not None:
+        problems += form_problems(case.form_schema, intake.form)
+        files, document_problems = _document_problems(actor, case, intake.documents)
+        problems += document_problems
+    if problems:
+        raise InvalidInput(_("The dossier cannot be accepted as it is."), problems)
+    assert case is not None and receiving is not None
+    return _Resolved(version, case, receiving, competent, files)
+
+
+def _document_problems(
+    actor: User, case: Case, documents: list[AttachedDocument]
+) -> tuple[dict[int, UploadedFile], list[FieldProblem]]:
+    requirements = {d.pk: d for d in case.documents.all()}
+    files = {f.pk: f for f in UploadedFile.objects.filter(owner=actor, pk__in=[d.file for d in documents])}
+    problems = []
+    for index, document in enumerate(documents):
+        if document.requirement not in requirements:
+            problems.append(
+                FieldProblem(
+                    f"documents.{index}.requirement", "unknown", _("Not a document this case requires.")
+                )
+            )
+        if document.file not in files:
+            problems.append(
+                FieldProblem(f"documents.{index}.file", "unknown", _("No such file uploaded by you."))
+            )
+    given = {d.requirement for d in documents}
+    for requirement in requirements.values():
+        if requirement.mandatory and requirement.pk not in given:
+            problems.append(
+                FieldProblem("documents", "missing", _("Missing required document: %s.") % requirement.name)
+            )
+    return files, problems
+
+
+def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) -> Dossier:
+    """Submit online (status submitted) or receive at the counter or by post (status received, clock started).
+
+    `now` is for replaying history (simulation, migration), never for the API."""
+    resolved = _resolve(actor, intake)
+    with transaction.atomic():
+        now = now or timezone.now()
+        online = intake.channel == Channel.ONLINE
+        applicant = intake.applicant
+        dossier = Dossier(
+            code=next_dossier_code(resolved.receiving_unit, timezone.localdate(now)),
+            procedure_version=resolved.version,
+            case=resolved.case,
+            channel=intake.channel,
+            result_delivery=intake.result_delivery,
+            status=Status.SUBMITTED if online else Status.RECEIVED,
+            applicant_kind=applicant.kind,
+            applicant_name=applicant.full_name.strip(),
+            applicant_id_number=applicant.id_number,
+            applicant_tax_code=applicant.tax_code,
+            applicant_date_of_birth=applicant.date_of_birth,
+            applicant_phone=applicant.phone,
+            applicant_email=applicant.email,
+            applicant_address=applicant.address,
+            representative=intake.representative,
+            applicant_user=actor if online else None,
+            search_text=fold_vietnamese(f"{applicant.full_name} {applicant.id_number} {applicant.tax_code}"),
+            form_data=intake.form,
+            receiving_unit=resolved.receiving_unit,
+            competent_authority=resolved.competent_authority,
+            current_unit=resolved.receiving_unit,
+            created_by=actor,
+            created_at=now,
+            submitted_at=now if online else None,
+            received_at=None if online else now,
+        )
+        if not online:
+            start_clock(dossier, now)
+        dossier.save()
+        DossierDocument.objects.bulk_create(
+            DossierDocument(dossier=dossier, requirement_id=d.requirement, file_id=d.file, added_at=now)
+            for d in intake.documents
+        )
+        append_event(
+            dossier,
+            CREATION_EVENTS[dossier.status],
+            actor,
+            now,
+            from_status="",
+            actor_unit_id=None if online else resolved.receiving_unit.pk,
+            data={
+                "channel": dossier.channel,
+                "due_at": dossier.due_at.isoformat() if dossier.due_at else None,
+            },
+        )
+    return dossier

@@ -1,0 +1,100 @@
+"""Read queries for the organisation, and scope: which agencies a user may see and act for."""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.contrib.auth.models import AnonymousUser, User
+
+from motcua.org.models import Agency, StaffRole
+
+# The agency tree changes a few times a year; a short-lived per-process copy saves a query on every request,
+# and the TTL bounds how long another process may use a stale tree after an edit.
+_TREE_TTL_SECONDS = 60.0
+_tree_cache: tuple[float, dict[int, list[int]], dict[int, int | None]] | None = None
+
+
+def clear_agency_tree_cache() -> None:
+    global _tree_cache
+    _tree_cache = None
+
+
+def _agency_tree() -> tuple[dict[int, list[int]], dict[int, int | None]]:
+    global _tree_cache
+    now = time.monotonic()
+    if _tree_cache is None or now - _tree_cache[0] > _TREE_TTL_SECONDS:
+        children: dict[int, list[int]] = defaultdict(list)
+        parents: dict[int, int | None] = {}
+        for agency_id, parent_id in Agency.objects.values_list("id", "parent_id"):
+            parents[agency_id] = parent_id
+            if parent_id is not None:
+                children[parent_id].append(agency_id)
+        _tree_cache = (now, dict(children), parents)
+    return _tree_cache[1], _tree_cache[2]
+
+
+def subtree_ids(agency_ids: Iterable[int]) -> frozenset[int]:
+    children, _ = _agency_tree()
+    seen: set[int] = set()
+    stack = list(agency_ids)
+    while stack:
+        current = stack.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        stack.extend(children.get(current, ()))
+    return frozenset(seen)
+
+
+def ancestor_ids(agency_id: int) -> list[int]:
+    """The agency itself, then its parent, up to the root."""
+    _, parents = _agency_tree()
+    chain: list[int] = []
+    current: int | None = agency_id
+    while current is not None and current not in chain:
+        chain.append(current)
+        current = parents.get(current)
+    return chain
+
+
+def roles_by_agency(user: User | AnonymousUser) -> dict[int, frozenset[str]]:
+    if not user.is_authenticated:
+        return {}
+    cached = getattr(user, "_motcua_roles", None)
+    if cached is None:
+        grouped: dict[int, set[str]] = defaultdict(set)
+        for agency_id, role in StaffRole.objects.filter(user_id=user.pk).values_list("agency_id", "role"):
+            grouped[agency_id].add(role)
+        cached = {k: frozenset(v) for k, v in grouped.items()}
+        # Memoised on the user object, which lives as long as the request.
+        setattr(user, "_motcua_roles", cached)  # noqa: B010 (mypy rejects a plain attribute on User)
+    return cached
+
+
+def is_staff_member(user: User | AnonymousUser) -> bool:
+    return bool(roles_by_agency(user))
+
+
+def scope_agency_ids(user: User | AnonymousUser) -> frozenset[int]:
+    """Agencies whose dossiers the user may see: those they hold a role in and every agency below them."""
+    return subtree_ids(roles_by_agency(user).keys())
+
+
+def roles_in(user: User | AnonymousUser, agency_id: int) -> frozenset[str]:
+    """Roles the user holds for `agency_id`: a role held in an agency also covers the agencies below it."""
+    held = roles_by_agency(user)
+    roles: set[str] = set()
+    for ancestor in ancestor_ids(agency_id):
+        roles |= held.get(ancestor, frozenset())
+    return frozenset(roles)
+
+
+def has_role(user: User | AnonymousUser, agency_id: int, roles: Iterable[str]) -> bool:
+    mine = roles_in(user, agency_id)
+    return any(r in mine for r in roles)
+
+
+def agency_by_code(identity_code: str) -> Agency | None:
+    return Agency.objects.select_related("administrative_unit").filter(identity_code=identity_code).first()
