@@ -3,7 +3,7 @@
 from ninja import NinjaAPI
 
 from motcua.catalog.api import router as procedures_router
-from motcua.core.api import install_error_handlers
+from motcua.core.api import UnicodeJSONRenderer, install_error_handlers
 from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.org.api import router as org_router
@@ -15,6 +15,7 @@ api = NinjaAPI(
     description="Administrative procedures, dossiers and the working calendar of a one-stop platform.",
     urls_namespace="api-v1",
     docs_url="/docs",
+    renderer=UnicodeJSONRenderer(),
 )
 install_error_handlers(api)
 api.add_router("/procedures", procedures_router)

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
+from ninja.renderers import JSONRenderer
 from pydantic import PlainSerializer
 
 from motcua.core.errors import DomainError, FieldProblem, problem_body
@@ -27,6 +28,12 @@ LocalDateTime = Annotated[
 PROBLEM_JSON = "application/problem+json"
 # ninja prefixes every error location with where it came from; the caller knows its own fields only.
 _LOCATION_PREFIXES = {"body", "query", "path", "header", "form", "file", "payload", "cookie"}
+
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Vietnamese text as itself, not as \\u escapes: readable in logs and curl, and shorter."""
+
+    json_dumps_params = {"ensure_ascii": False}
 
 
 def problem_response(status: int, body: dict[str, Any]) -> HttpResponse:
