@@ -77,13 +77,22 @@ def issue_api_token(user: User) -> str:
     return key
 
 
+# Recording every use would add a write to every API call; to the minute is all an administrator needs.
+TOKEN_USE_RESOLUTION = dt.timedelta(minutes=10)
+
+
 def user_for_token(key: str) -> User | None:
     token = (
         ApiToken.objects.select_related("user")
         .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
         .first()
     )
-    return token.user if token else None
+    if token is None:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
 
 
 def _add_months(day: dt.date, months: int) -> dt.date:
