@@ -36,7 +36,7 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy -p motcua.core -p motcua.worktime -m motcua.org.services -m motcua.org.selectors \
-		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy
+		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.demo.simulation
 
 test-sqlite: install
 	$(BIN)/pytest -p no:cacheprovider -q

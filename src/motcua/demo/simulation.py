@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from motcua.catalog.constants import OnlineLevel
-from motcua.catalog.models import Case, ProcedureVersion
+from motcua.catalog.models import Case, ProcedureVersion, WorkflowStep
 from motcua.catalog.selectors import in_force_on
 from motcua.core.errors import DomainError
 from motcua.dossiers.lifecycle import Channel, ResultDelivery
@@ -235,7 +235,8 @@ class Simulator:
             return self._count_open()
         fresh = Dossier.objects.select_related("competent_authority").get(pk=dossier.pk)
         competent = fresh.competent_authority
-        steps = list(fresh.case.steps.select_related("agency").order_by("order")) or [None]
+        steps: list[WorkflowStep | None] = list(fresh.case.steps.select_related("agency").order_by("order"))
+        steps = steps or [None]  # a case without a workflow is handled in one step
         late_factor = rng.choice([0.3, 0.5, 0.7, 0.9, 0.9, 1.0, 1.4])  # one in seven runs over its budgets
         for index, step in enumerate(steps):
             agency = (step.agency if step and step.agency else None) or competent
@@ -249,9 +250,10 @@ class Simulator:
                 ):
                     return self._count_open()
                 if rng.random() < 0.08:
-                    at = self._supplement_round(dossier, actor, applicant, at)
-                    if at is None:
+                    resumed = self._supplement_round(dossier, actor, applicant, at)
+                    if resumed is None:
                         return self._count_open()
+                    at = resumed
                 if rng.random() < 0.02:
                     self.act(
                         applicant if dossier.channel == Channel.ONLINE else counter,
