@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PG_TEST_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/motcua)
 
-.PHONY: run test install lint typecheck test-sqlite test-postgres worker bench clean
+.PHONY: run test install lint typecheck test-sqlite test-postgres clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=..."; exit 1; }
@@ -50,9 +50,6 @@ test-postgres: install
 	fi
 
 test: lint typecheck test-sqlite test-postgres
-
-worker: install
-	$(BIN)/motcua worker
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
