@@ -49,6 +49,32 @@ def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
     return ".".join(str(p) for p in parts) or "body"
 
 
+def _validation_message(error: dict[str, Any]) -> str:
+    """The framework's validation messages are English only; the usual ones are said in the user's language."""
+    kind, context = str(error.get("type", "")), error.get("ctx") or {}
+    messages = {
+        "missing": _("This field is required."),
+        "string_type": _("Expected text."),
+        "int_type": _("Expected a whole number."),
+        "int_parsing": _("Expected a whole number."),
+        "bool_parsing": _("Expected true or false."),
+        "dict_type": _("Expected an object."),
+        "model_attributes_type": _("Expected an object."),
+        "list_type": _("Expected a list."),
+        "date_from_datetime_parsing": _("Not a valid date."),
+        "date_parsing": _("Not a valid date."),
+        "datetime_from_date_parsing": _("Not a valid date and time."),
+        "datetime_parsing": _("Not a valid date and time."),
+        "json_invalid": _("The body is not valid JSON."),
+        "literal_error": _("Must be one of: %s.") % context.get("expected", ""),
+        "string_too_long": _("Too long: at most %s characters.") % context.get("max_length", ""),
+        "string_too_short": _("Too short: at least %s characters.") % context.get("min_length", ""),
+        "greater_than_equal": _("Must be at least %s.") % context.get("ge", ""),
+        "less_than_equal": _("Must be at most %s.") % context.get("le", ""),
+    }
+    return str(messages.get(kind, error.get("msg", "")))
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
@@ -58,7 +84,7 @@ def install_error_handlers(api: NinjaAPI) -> None:
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
         problems = [
             FieldProblem(
-                _field_path(err.get("loc", ())), str(err.get("type", "invalid")), str(err.get("msg", ""))
+                _field_path(err.get("loc", ())), str(err.get("type", "invalid")), _validation_message(err)
             )
             for err in exc.errors
         ]
