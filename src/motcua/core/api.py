@@ -50,7 +50,7 @@ def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
 
 
 def _validation_message(error: dict[str, Any]) -> str:
-    """The framework's validation messages are English only; the usual ones are said in the user's language."""
+    """The framework speaks English only; its usual validation messages are said in the user's language."""
     kind, context = str(error.get("type", "")), error.get("ctx") or {}
     messages = {
         "missing": _("This field is required."),
