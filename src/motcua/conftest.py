@@ -13,12 +13,11 @@ from django.test import Client
 
 from motcua.catalog.constants import OnlineLevel, ProcedureLevel
 from motcua.catalog.models import Case, Field, Procedure, ProcedureVersion, RequiredDocument, WorkflowStep
+from motcua.core.memo import clear_reference_caches
 from motcua.org.constants import AgencyKind, Role, UnitLevel
 from motcua.org.models import AdministrativeUnit, Agency
-from motcua.org.selectors import clear_agency_tree_cache
 from motcua.org.services import create_citizen, create_staff, issue_api_token
 from motcua.worktime.constants import DurationUnit
-from motcua.worktime.services import clear_calendar_cache
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 BIRTH_FORM = {
@@ -44,11 +43,9 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
-    clear_agency_tree_cache()
-    clear_calendar_cache()
+    clear_reference_caches()
     yield
-    clear_agency_tree_cache()
-    clear_calendar_cache()
+    clear_reference_caches()
 
 
 @dataclass

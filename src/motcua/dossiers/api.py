@@ -20,7 +20,6 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.policy import allowed_actions
 from motcua.dossiers.selectors import (
     DossierFilters,
-    dossier_as_left,
     dossier_by_public_code,
     dossier_events,
     dossier_for,
@@ -269,7 +268,7 @@ def create(request: HttpRequest, payload: DossierIn) -> Any:
             result_delivery=payload.result_delivery,
         )
         dossier = create_dossier(request.user, intake)  # type: ignore[arg-type]
-        return 201, DossierOut.model_validate(_reload(request, dossier.code)).model_dump(mode="json")
+        return 201, DossierOut.model_validate(_detail(request, dossier)).model_dump(mode="json")
 
     status, response = run_once(
         request.user,  # type: ignore[arg-type]
@@ -355,8 +354,9 @@ class ActionIn(BaseModel):
 def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict[str, Any]:
     """The body carries the `version` you saw (a stale one is a 409), a `note`, and the action's fields."""
     fields = payload.model_dump()
+    # The answer shows the dossier as the action left it, even when it left the actor's scope (a transfer).
     dossier = take_action(request.user, code, action, fields.pop("version"), fields)  # type: ignore[arg-type]
-    return _detail(request, dossier_as_left(dossier))
+    return _detail(request, dossier)
 
 
 class LookupOut(Schema):

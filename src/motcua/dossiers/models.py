@@ -102,6 +102,9 @@ class Dossier(models.Model):
 
     class Meta:
         indexes = [
+            # The first page of a large scope (a leader's, a service centre's) walks this index from the
+            # newest and stops after a page; the indexes below serve small scopes and the filters.
+            models.Index(fields=["-created_at", "-id"], name="dossier_recent"),
             # The scoped staff lists: one index per organisation reference, newest first.
             models.Index(fields=["receiving_unit", "-created_at"], name="dossier_receiving_recent"),
             models.Index(fields=["current_unit", "-created_at"], name="dossier_current_recent"),

@@ -33,7 +33,8 @@ def visible_dossiers(user: AnyUser) -> QuerySet[Dossier]:
     return Dossier.objects.filter(visible)
 
 
-_DETAIL_RELATIONS = (
+# What a dossier's answer shows; loaded in one query with the dossier.
+DETAIL_RELATIONS = (
     "procedure_version__procedure",
     "case",
     "receiving_unit",
@@ -47,16 +48,10 @@ _DETAIL_RELATIONS = (
 
 def dossier_for(user: AnyUser, code: str) -> Dossier:
     """The dossier with `code` if the user may see it; otherwise NotFound, never revealing that it exists."""
-    dossier = visible_dossiers(user).select_related(*_DETAIL_RELATIONS).filter(code=code).first()
-    if dossier is None:
-        raise NotFound(_("No dossier %s is visible to you.") % code)
-    return dossier
-
-
-def dossier_as_left(dossier: Dossier) -> Dossier:
-    """The dossier as an action just left it, for the actor's answer even when the action took it out of their
-    scope (a transfer, a hand-back): they may see what they did, not what happens to it next."""
-    return Dossier.objects.select_related(*_DETAIL_RELATIONS).get(pk=dossier.pk)
+    try:
+        return visible_dossiers(user).select_related(*DETAIL_RELATIONS).get(code=code)
+    except Dossier.DoesNotExist:
+        raise NotFound(_("No dossier %s is visible to you.") % code) from None
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,14 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 
 class OrgConfig(AppConfig):
     name = "motcua.org"
     label = "org"
+
+    def ready(self) -> None:
+        from motcua.core.memo import clear_reference_caches
+        from motcua.org.models import Agency
+
+        for signal in (post_save, post_delete):
+            signal.connect(clear_reference_caches, sender=Agency, dispatch_uid=f"org-agency-{signal}")

@@ -2,37 +2,29 @@
 
 from __future__ import annotations
 
-import time
 from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser, User
 
+from motcua.core.memo import timed_cache
 from motcua.org.models import Agency, StaffRole
 
-# The agency tree changes a few times a year; a short-lived per-process copy saves a query on every request,
-# and the TTL bounds how long another process may use a stale tree after an edit.
-_TREE_TTL_SECONDS = 60.0
-_tree_cache: tuple[float, dict[int, list[int]], dict[int, int | None]] | None = None
 
-
-def clear_agency_tree_cache() -> None:
-    global _tree_cache
-    _tree_cache = None
-
-
+@timed_cache()
 def _agency_tree() -> tuple[dict[int, list[int]], dict[int, int | None]]:
-    global _tree_cache
-    now = time.monotonic()
-    if _tree_cache is None or now - _tree_cache[0] > _TREE_TTL_SECONDS:
-        children: dict[int, list[int]] = defaultdict(list)
-        parents: dict[int, int | None] = {}
-        for agency_id, parent_id in Agency.objects.values_list("id", "parent_id"):
-            parents[agency_id] = parent_id
-            if parent_id is not None:
-                children[parent_id].append(agency_id)
-        _tree_cache = (now, dict(children), parents)
-    return _tree_cache[1], _tree_cache[2]
+    children: dict[int, list[int]] = defaultdict(list)
+    parents: dict[int, int | None] = {}
+    for agency_id, parent_id in Agency.objects.values_list("id", "parent_id"):
+        parents[agency_id] = parent_id
+        if parent_id is not None:
+            children[parent_id].append(agency_id)
+    return dict(children), parents
+
+
+@timed_cache()
+def _agencies_by_code() -> dict[str, Agency]:
+    return {a.identity_code: a for a in Agency.objects.select_related("administrative_unit")}
 
 
 def subtree_ids(agency_ids: Iterable[int]) -> frozenset[int]:
@@ -97,4 +89,5 @@ def has_role(user: User | AnonymousUser, agency_id: int, roles: Iterable[str]) -
 
 
 def agency_by_code(identity_code: str) -> Agency | None:
-    return Agency.objects.select_related("administrative_unit").filter(identity_code=identity_code).first()
+    """The agency with this identity code, from the per-process copy (treat it as read-only)."""
+    return _agencies_by_code().get(identity_code)

@@ -21,7 +21,7 @@ from motcua.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, P
 from motcua.dossiers.lifecycle import ACTIONS, Action, ResultDelivery, target_status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierStep, SupplementRequest, UploadedFile
 from motcua.dossiers.policy import may_take, signer_capacity, state_problem
-from motcua.dossiers.selectors import visible_dossiers
+from motcua.dossiers.selectors import DETAIL_RELATIONS, visible_dossiers
 from motcua.dossiers.services.clock import extend_by_pause, start_clock, start_step_clock
 from motcua.dossiers.services.events import append_event
 from motcua.org.constants import Role
@@ -64,7 +64,7 @@ def take_action(
         dossier = (
             visible_dossiers(actor)
             .select_for_update(of=("self",))
-            .select_related("procedure_version__procedure", "case", "current_step")
+            .select_related(*DETAIL_RELATIONS)
             .filter(code=code)
             .first()
         )

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from motcua.catalog.models import Case, ProgrammeEntry
+from motcua.catalog.models import Case
+from motcua.catalog.selectors import programme_times
 from motcua.dossiers.lifecycle import Channel
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.worktime.calendar import Deadline
@@ -13,30 +14,13 @@ from motcua.worktime.constants import DurationUnit
 from motcua.worktime.services import calendar_for
 
 
-def _programme_time(case: Case, received_on: dt.date) -> tuple[int, str] | None:
-    """The shorter time of a themed service day (DOMAIN.md §11.2), when one applies on this date."""
-    entry = (
-        ProgrammeEntry.objects.filter(
-            procedure_id=case.version.procedure_id,
-            programme__is_active=True,
-            programme__valid_from__lte=received_on,
-        )
-        .select_related("programme")
-        .order_by("time_value")
-    )
-    for candidate in entry:
-        programme = candidate.programme
-        if received_on.isoweekday() in programme.weekdays and (
-            programme.valid_to is None or programme.valid_to >= received_on
-        ):
-            return candidate.time_value, candidate.time_unit
-    return None
-
-
-def processing_time(case: Case, channel: str, received_on: dt.date) -> tuple[int, str]:
-    """Value and unit of the time the law allows this dossier."""
-    if (programme := _programme_time(case, received_on)) is not None:
-        return programme
+def processing_time(case: Case, procedure_id: int, channel: str, received_on: dt.date) -> tuple[int, str]:
+    """Value and unit of the time the law allows this dossier: a themed service day's shorter time when one
+    applies on the day of receipt (DOMAIN.md §11.2), else the online time for online dossiers, else the
+    case's own."""
+    for programme in programme_times(procedure_id):
+        if programme.applies_on(received_on):
+            return programme.value, programme.unit
     if channel == Channel.ONLINE and case.online_time_value is not None:
         return case.online_time_value, case.online_time_unit
     return case.time_value, case.time_unit
@@ -45,7 +29,10 @@ def processing_time(case: Case, channel: str, received_on: dt.date) -> tuple[int
 def start_clock(dossier: Dossier, at: dt.datetime) -> Deadline:
     """Set the dossier's counting start and due date as for a receipt at `at`."""
     calendar = calendar_for()
-    value, unit = processing_time(dossier.case, dossier.channel, calendar.next_working_moment(at).date())
+    received_on = calendar.next_working_moment(at).date()
+    value, unit = processing_time(
+        dossier.case, dossier.procedure_version.procedure_id, dossier.channel, received_on
+    )
     cutoff = dossier.case.same_day_cutoff if unit == DurationUnit.WORKING_DAYS else None
     deadline = calendar.deadline(at, value, unit, cutoff)
     dossier.counting_from, dossier.due_at = deadline.counting_from, deadline.due

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.constants import OnlineLevel
 from motcua.catalog.forms_schema import form_problems
 from motcua.catalog.models import Case, ProcedureVersion
-from motcua.catalog.selectors import procedure_by_code, version_in_force
+from motcua.catalog.selectors import IntakeOffer, intake_offer
 from motcua.core.errors import FieldProblem, InvalidInput
 from motcua.core.identifiers import personal_id_problem, tax_code_problem
 from motcua.core.text import fold_vietnamese
@@ -95,31 +95,32 @@ def _applicant_problems(applicant: Applicant) -> list[FieldProblem]:
     return problems
 
 
-def _default_receiving_unit(actor: User, version: ProcedureVersion, channel: str) -> Agency | None:
+def _default_receiving_unit(actor: User, offer: IntakeOffer, channel: str) -> Agency | None:
     if channel == Channel.ONLINE:
-        return version.receiving_units.first() or version.competent_agency
+        return offer.receiving_units[0] if offer.receiving_units else offer.version.competent_agency
     counters = [
         agency_id for agency_id, roles in roles_by_agency(actor).items() if Role.COUNTER_OFFICER in roles
     ]
-    return Agency.objects.filter(pk=counters[0]).first() if len(counters) == 1 else None
+    if len(counters) != 1:
+        return None
+    return next((a for a in offer.receiving_units if a.pk == counters[0]), None)
 
 
-def _resolve(actor: User, intake: Intake) -> _Resolved:
+def _resolve(actor: User, intake: Intake, today: dt.date) -> _Resolved:
     """Look up everything the request names; raise one InvalidInput listing every problem found."""
     problems: list[FieldProblem] = []
-    procedure = procedure_by_code(intake.procedure)
-    version = version_in_force(procedure) if procedure else None
-    if version is None:
+    offer = intake_offer(intake.procedure, today)
+    if offer is None:
         raise InvalidInput.field(
             "procedure", "unknown", _("No procedure in force has the code %s.") % intake.procedure
         )
-    cases = list(version.cases.prefetch_related("documents"))
-    case = next((c for c in cases if c.code == intake.case), None) if intake.case else None
+    version = offer.version
+    case = offer.cases.get(intake.case) if intake.case else None
     if intake.case and case is None:
         problems.append(FieldProblem("case", "unknown", _("The procedure has no case %s.") % intake.case))
     elif not intake.case:
-        if len(cases) == 1:
-            case = cases[0]
+        if len(offer.cases) == 1:
+            case = next(iter(offer.cases.values()))
         else:
             problems.append(
                 FieldProblem("case", "required", _("This procedure has several cases; choose one."))
@@ -135,30 +136,24 @@ def _resolve(actor: User, intake: Intake) -> _Resolved:
     receiving = (
         agency_by_code(intake.receiving_unit)
         if intake.receiving_unit
-        else _default_receiving_unit(actor, version, intake.channel)
+        else _default_receiving_unit(actor, offer, intake.channel)
     )
     if receiving is None:
         problems.append(
             FieldProblem("receiving_unit", "unknown", _("Name the receiving unit by its identity code."))
         )
-    else:
-        points = {a.pk for a in version.receiving_units.all()} | {version.competent_agency_id}
-        if receiving.pk not in points:
-            problems.append(
-                FieldProblem(
-                    "receiving_unit", "not_receiving", _("This unit does not receive this procedure.")
-                )
+    elif receiving.pk not in offer.receiving_unit_ids:
+        problems.append(
+            FieldProblem("receiving_unit", "not_receiving", _("This unit does not receive this procedure."))
+        )
+    elif intake.channel in (Channel.COUNTER, Channel.POST) and not has_role(
+        actor, receiving.pk, [Role.COUNTER_OFFICER]
+    ):
+        problems.append(
+            FieldProblem(
+                "receiving_unit", "not_your_unit", _("Only a counter officer of this unit may receive here.")
             )
-        elif intake.channel in (Channel.COUNTER, Channel.POST) and not has_role(
-            actor, receiving.pk, [Role.COUNTER_OFFICER]
-        ):
-            problems.append(
-                FieldProblem(
-                    "receiving_unit",
-                    "not_your_unit",
-                    _("Only a counter officer of this unit may receive here."),
-                )
-            )
+        )
     competent = version.competent_agency
     if intake.competent_authority:
         found = agency_by_code(intake.competent_authority)
@@ -211,9 +206,9 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
     """Submit online (status submitted) or receive at the counter or by post (status received, clock started).
 
     `now` is for replaying history (simulation, migration), never for the API."""
-    resolved = _resolve(actor, intake)
+    now = now or timezone.now()
+    resolved = _resolve(actor, intake, timezone.localdate(now))
     with transaction.atomic():
-        now = now or timezone.now()
         online = intake.channel == Channel.ONLINE
         applicant = intake.applicant
         dossier = Dossier(

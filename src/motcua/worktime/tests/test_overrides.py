@@ -7,11 +7,13 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
+from motcua.core import memo
+from motcua.core.memo import REFERENCE_TTL_SECONDS
 from motcua.worktime import services
 from motcua.worktime.calendar import WorkingCalendar
 from motcua.worktime.constants import DayKind, DurationUnit
 from motcua.worktime.models import CalendarOverride, ProvinceCalendarSettings
-from motcua.worktime.services import CALENDAR_TTL_SECONDS, calendar_for
+from motcua.worktime.services import calendar_for
 from motcua.worktime.tests.clock import at
 from motcua.worktime.tests.factories import (
     DayOffFactory,
@@ -108,21 +110,21 @@ class TestCache:
         with django_capture_on_commit_callbacks(execute=True):
             DayOffFactory.create(date=TYPHOON_DAY)
             # Meanwhile another request, which cannot see the uncommitted override, caches a calendar.
-            services._calendars["01"] = (services.monotonic(), WorkingCalendar())
+            services._calendar_of._entries[(("01",), ())] = (memo.monotonic(), WorkingCalendar())
 
         assert not calendar_for().is_working_day(TYPHOON_DAY)
 
     def test_changes_made_without_signals_show_once_the_copy_expires(self, monkeypatch):
-        started = services.monotonic()
-        monkeypatch.setattr(services, "monotonic", lambda: started)
+        started = memo.monotonic()
+        monkeypatch.setattr(memo, "monotonic", lambda: started)
         assert calendar_for().is_working_day(TYPHOON_DAY)
 
         # bulk_create sends no signal, like a change made by another process.
         CalendarOverride.objects.bulk_create([DayOffFactory.build(date=TYPHOON_DAY)])
-        monkeypatch.setattr(services, "monotonic", lambda: started + CALENDAR_TTL_SECONDS - 1)
+        monkeypatch.setattr(memo, "monotonic", lambda: started + REFERENCE_TTL_SECONDS - 1)
         assert calendar_for().is_working_day(TYPHOON_DAY)
 
-        monkeypatch.setattr(services, "monotonic", lambda: started + CALENDAR_TTL_SECONDS)
+        monkeypatch.setattr(memo, "monotonic", lambda: started + REFERENCE_TTL_SECONDS)
         assert not calendar_for().is_working_day(TYPHOON_DAY)
 
 
