@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from motcua.catalog.api import router as procedures_router
 from motcua.core.api import UnicodeJSONRenderer, install_error_handlers
+from motcua.core.input import StrictJSONParser
 from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.org.api import router as org_router
@@ -16,6 +17,7 @@ api = NinjaAPI(
     urls_namespace="api-v1",
     docs_url="/docs",
     renderer=UnicodeJSONRenderer(),
+    parser=StrictJSONParser(),
 )
 install_error_handlers(api)
 api.add_router("/procedures", procedures_router)

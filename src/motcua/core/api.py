@@ -6,7 +6,7 @@ import datetime as dt
 import logging
 from typing import Annotated, Any
 
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -15,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import PlainSerializer
 
-from motcua.core.errors import DomainError, FieldProblem, problem_body
+from motcua.core.errors import DomainError, FieldProblem, problem_body, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -25,9 +25,10 @@ LocalDateTime = Annotated[
     dt.datetime, PlainSerializer(lambda v: timezone.localtime(v).isoformat(), when_used="always")
 ]
 
-PROBLEM_JSON = "application/problem+json"
-# ninja prefixes every error location with where it came from; the caller knows its own fields only.
-_LOCATION_PREFIXES = {"body", "query", "path", "header", "form", "file", "payload", "cookie"}
+# ninja prefixes every error location with where it came from, and a body with the name of the endpoint's body
+# parameter (which every endpoint here calls `payload`); the caller knows its own fields only.
+_LOCATIONS = {"body", "query", "path", "header", "form", "file", "cookie"}
+BODY_PARAMETER = "payload"
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -36,16 +37,13 @@ class UnicodeJSONRenderer(JSONRenderer):
     json_dumps_params = {"ensure_ascii": False}
 
 
-def problem_response(status: int, body: dict[str, Any]) -> HttpResponse:
-    return JsonResponse(
-        body, status=status, content_type=PROBLEM_JSON, json_dumps_params={"ensure_ascii": False}
-    )
-
-
 def _field_path(loc: list[Any] | tuple[Any, ...]) -> str:
+    """ninja's location ("body", "payload", "applicant", "id_number") as the caller's field path."""
     parts = list(loc)
-    while parts and isinstance(parts[0], str) and parts[0] in _LOCATION_PREFIXES:
-        parts.pop(0)
+    if parts and parts[0] in _LOCATIONS:
+        location = parts.pop(0)
+        if location == "body" and parts and parts[0] == BODY_PARAMETER:
+            parts.pop(0)
     return ".".join(str(p) for p in parts) or "body"
 
 
@@ -97,6 +95,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if isinstance(exc.__cause__, DomainError):
+            # ninja wraps whatever the body parser raises; the parser's own verdict names the field.
+            return domain_error(request, exc.__cause__)
         slug = "invalid-body" if exc.status_code == 400 else "http-error"
         return problem_response(exc.status_code, problem_body(exc.status_code, slug, str(exc)))
 

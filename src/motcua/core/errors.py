@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.http import HttpResponse, JsonResponse
 from django.utils.translation import gettext_lazy as _
 
 
@@ -44,6 +45,12 @@ class InvalidInput(DomainError):
     @classmethod
     def field(cls, field: str, code: str, message: Any) -> InvalidInput:
         return cls(message, [FieldProblem(field, code, message)])
+
+
+class MalformedRequest(DomainError):
+    status = 400
+    slug = "malformed-request"
+    title = _("The request could not be read")
 
 
 class NotAuthenticated(DomainError):
@@ -92,3 +99,16 @@ def problem_body(
     }
     body["errors"] = [e.as_dict() for e in errors or []]
     return body
+
+
+PROBLEM_JSON = "application/problem+json"
+
+
+def problem_response(status: int, body: dict[str, Any]) -> HttpResponse:
+    try:
+        return JsonResponse(
+            body, status=status, content_type=PROBLEM_JSON, json_dumps_params={"ensure_ascii": False}
+        )
+    except UnicodeEncodeError:
+        # A message that echoes the caller's unencodable text is sent escaped rather than not at all.
+        return JsonResponse(body, status=status, content_type=PROBLEM_JSON)

@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from motcua.core.api import LocalDateTime
 from motcua.core.idempotency import run_once
 from motcua.core.identifiers import mask_name
+from motcua.core.input import MAX_ID
 from motcua.dossiers.lifecycle import national_code
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.policy import allowed_actions
@@ -73,8 +74,8 @@ class ApplicantIn(Schema):
 
 
 class DocumentIn(Schema):
-    requirement: int
-    file: int
+    requirement: int = Field(ge=1, le=MAX_ID)
+    file: int = Field(ge=1, le=MAX_ID)
 
 
 class DossierIn(Schema):

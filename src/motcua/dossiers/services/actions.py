@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.constants import SupplementPolicy
 from motcua.catalog.models import WorkflowStep
 from motcua.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied, StaleVersion
+from motcua.core.input import MAX_ID
 from motcua.dossiers.lifecycle import ACTIONS, Action, ResultDelivery, target_status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierStep, SupplementRequest, UploadedFile
 from motcua.dossiers.policy import may_take, signer_capacity, state_problem
@@ -102,10 +103,21 @@ def _check_required(action: Action, payload: dict[str, Any]) -> None:
     missing = [
         FieldProblem(name, "required", _("This action needs “%s”.") % name)
         for name in action.requires
-        if payload.get(name) in (None, "", [])
+        if _is_blank(payload.get(name))
     ]
     if missing:
         raise InvalidInput(_("Some fields this action needs are missing."), missing)
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value == [] or (isinstance(value, str) and not value.strip())
+
+
+def _file_id(value: Any) -> int | None:
+    """`value` as the id of an uploaded file, or None when it cannot be one."""
+    if isinstance(value, bool) or not isinstance(value, int) or not 1 <= value <= MAX_ID:
+        return None
+    return value
 
 
 def _acting_unit(actor: User, dossier: Dossier) -> int | None:
@@ -335,16 +347,16 @@ def _submit_supplement(ctx: ActionContext) -> None:
     raw = ctx.payload.get("documents") or []
     if not isinstance(raw, list):
         raise InvalidInput.field("documents", "invalid", _("List the documents as [{requirement, file}]."))
-    file_ids = [d.get("file") for d in raw if isinstance(d, dict)]
-    files = {f.pk: f for f in UploadedFile.objects.filter(owner=ctx.actor, pk__in=file_ids)}
+    file_ids = [_file_id(d.get("file")) for d in raw if isinstance(d, dict)]
+    files = {f.pk: f for f in UploadedFile.objects.filter(owner=ctx.actor, pk__in=[i for i in file_ids if i])}
     requirements = {r.pk for r in dossier.case.documents.all()}
     attached = []
     for index, document in enumerate(raw):
-        file_id = document.get("file") if isinstance(document, dict) else None
-        if file_id not in files:
+        file_id = _file_id(document.get("file")) if isinstance(document, dict) else None
+        if file_id is None or file_id not in files:
             raise InvalidInput.field(f"documents.{index}.file", "unknown", _("No such file uploaded by you."))
         requirement = document.get("requirement")
-        if requirement is not None and requirement not in requirements:
+        if requirement is not None and (isinstance(requirement, bool) or requirement not in requirements):
             raise InvalidInput.field(
                 f"documents.{index}.requirement", "unknown", _("Not a document this case requires.")
             )
@@ -385,7 +397,7 @@ def _accept_supplement(ctx: ActionContext) -> None:
 
 def _request_payment(ctx: ActionContext) -> None:
     amount = ctx.payload.get("amount")
-    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+    if isinstance(amount, bool) or not isinstance(amount, int) or not 0 < amount <= MAX_ID:
         raise InvalidInput.field("amount", "invalid", _("The amount is a positive whole number of đồng."))
     ctx.dossier.status_before = ctx.dossier.status
     ctx.dossier.fee_due = amount
@@ -456,7 +468,10 @@ def _withdraw(ctx: ActionContext) -> None:
 def _apologise(ctx: ActionContext) -> None:
     dossier = ctx.dossier
     raw = ctx.payload.get("new_appointment")
-    new_date = parse_datetime(raw) if isinstance(raw, str) else None
+    try:
+        new_date = parse_datetime(raw) if isinstance(raw, str) else None
+    except ValueError:  # well-formed but impossible, such as 31 February
+        new_date = None
     if new_date is None:
         raise InvalidInput.field(
             "new_appointment", "invalid", _("Give the new date as an ISO 8601 date and time.")
