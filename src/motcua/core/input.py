@@ -59,4 +59,4 @@ class StrictJSONParser(Parser):
             raise InvalidInput.field(
                 path, "unstorable_text", _("Contains a character that cannot be stored.")
             )
-        return data  # type: ignore[no-any-return]
+        return data
