@@ -7,6 +7,7 @@ from motcua.core.api import UnicodeJSONRenderer, install_error_handlers
 from motcua.core.input import StrictJSONParser
 from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.org.api import delegations_router
 from motcua.org.api import router as org_router
 from motcua.worktime.api import router as calendar_router
 
@@ -23,6 +24,7 @@ install_error_handlers(api)
 api.add_router("/procedures", procedures_router)
 api.add_router("/", org_router)
 api.add_router("/calendar", calendar_router)
+api.add_router("/delegations", delegations_router)
 api.add_router("/files", files_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/lookup", lookup_router)

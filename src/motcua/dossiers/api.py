@@ -29,9 +29,8 @@ from motcua.dossiers.selectors import (
 from motcua.dossiers.services.actions import take_action
 from motcua.dossiers.services.files import store_upload
 from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
+from motcua.dossiers.timing import dossier_timing, step_timing
 from motcua.org.auth import api_auth
-from motcua.worktime.calendar import describe_remaining
-from motcua.worktime.services import calendar_for
 
 router = Router(tags=["dossiers"], auth=api_auth)
 files_router = Router(tags=["files"], auth=api_auth)
@@ -99,7 +98,9 @@ class StepOut(Schema):
     assignee: str | None
     started_at: LocalDateTime
     due_at: LocalDateTime | None
+    elapsed: str | None
     remaining: str | None
+    overdue: bool
 
 
 class DossierSummary(Schema):
@@ -127,7 +128,10 @@ class DossierOut(DossierSummary):
     counting_from: LocalDateTime | None
     new_appointment_at: LocalDateTime | None
     returned_at: LocalDateTime | None
-    remaining: str | None
+    elapsed: str | None = Field(description="Working time used, from the start of the clock.")
+    remaining: str | None = Field(description="Working time left, or by how much it is past, while it runs.")
+    overdue: bool
+    punctuality: str | None = Field(description="Once finished: early, on_time or late (day granularity).")
     current_step: StepOut | None
     allowed_actions: list[str]
     applicant: dict[str, Any]
@@ -159,14 +163,6 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
-def _remaining(due_at: dt.datetime | None) -> str | None:
-    if due_at is None:
-        return None
-    calendar = calendar_for()
-    minutes = calendar.working_minutes_between(timezone.now(), due_at)
-    return describe_remaining(minutes, calendar.office_hours.minutes_per_day, get_language() or "vi")
-
-
 def _summary(d: Dossier) -> dict[str, Any]:
     return {
         "code": d.code,
@@ -188,7 +184,9 @@ def _summary(d: Dossier) -> dict[str, Any]:
 
 def _detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
     step = d.current_step
-    clock_running = d.finished_at is None and d.received_at is not None
+    now, language = timezone.now(), get_language() or "vi"
+    timing = dossier_timing(d, now, language)
+    step_time = step_timing(step, now, language) if step is not None else None
     return {
         **_summary(d),
         "case": d.case.code,
@@ -198,9 +196,12 @@ def _detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
         "counting_from": d.counting_from,
         "new_appointment_at": d.new_appointment_at,
         "returned_at": d.returned_at,
-        "remaining": _remaining(d.due_at) if clock_running else None,
+        "elapsed": timing.elapsed,
+        "remaining": timing.remaining,
+        "overdue": timing.overdue,
+        "punctuality": timing.punctuality,
         "current_step": None
-        if step is None
+        if step is None or step_time is None
         else {
             "name": step.name,
             "order": step.workflow_order,
@@ -209,7 +210,9 @@ def _detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
             "assignee": step.assignee.username if step.assignee else None,
             "started_at": step.started_at,
             "due_at": step.due_at,
-            "remaining": _remaining(step.due_at) if clock_running and step.finished_at is None else None,
+            "elapsed": step_time.elapsed,
+            "remaining": step_time.remaining,
+            "overdue": step_time.overdue,
         },
         "allowed_actions": allowed_actions(request.user, d),
         "applicant": {

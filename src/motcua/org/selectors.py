@@ -6,9 +6,10 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.db.models import Q, QuerySet
 
 from motcua.core.memo import timed_cache
-from motcua.org.models import Agency, StaffRole
+from motcua.org.models import Agency, Delegation, StaffRole
 
 
 @timed_cache()
@@ -91,3 +92,11 @@ def has_role(user: User | AnonymousUser, agency_id: int, roles: Iterable[str]) -
 def agency_by_code(identity_code: str) -> Agency | None:
     """The agency with this identity code, from the per-process copy (treat it as read-only)."""
     return _agencies_by_code().get(identity_code)
+
+
+def delegations_visible_to(user: User | AnonymousUser) -> QuerySet[Delegation]:
+    """Delegations of the agencies in the user's scope, and those given to or by the user."""
+    if not user.is_authenticated:
+        return Delegation.objects.none()
+    visible = Q(agency_id__in=scope_agency_ids(user)) | Q(delegate_id=user.pk) | Q(grantor_id=user.pk)
+    return Delegation.objects.filter(visible).select_related("agency", "grantor", "delegate")

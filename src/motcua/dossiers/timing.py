@@ -1,0 +1,68 @@
+"""How a dossier and its current step stand against the legal clock, in working time."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from motcua.dossiers.lifecycle import Status, clock_running, is_finished
+from motcua.dossiers.models import Dossier, DossierStep
+from motcua.worktime.calendar import (
+    WorkingCalendar,
+    classify_finished,
+    describe_remaining,
+    format_working_duration,
+)
+from motcua.worktime.services import calendar_for
+
+
+@dataclass(frozen=True)
+class Timing:
+    elapsed: str | None  # working time used so far ("1 ngày 2 giờ")
+    remaining: str | None  # while the clock runs: "còn 2 ngày 3 giờ" or "quá hạn 1 ngày 2 giờ"
+    overdue: bool
+    punctuality: str | None  # once finished: early, on_time or late, at day granularity (DOMAIN.md §4.4)
+
+
+def _measure(
+    calendar: WorkingCalendar,
+    start: dt.datetime | None,
+    end: dt.datetime,
+    due: dt.datetime | None,
+    language: str,
+) -> tuple[str | None, str | None, bool]:
+    per_day = calendar.office_hours.minutes_per_day
+    elapsed = None
+    if start is not None:
+        elapsed = format_working_duration(
+            max(0, calendar.working_minutes_between(start, end)), per_day, language
+        )
+    if due is None:
+        return elapsed, None, False
+    left = calendar.working_minutes_between(end, due)
+    return elapsed, describe_remaining(left, per_day, language), end > due
+
+
+def dossier_timing(dossier: Dossier, now: dt.datetime, language: str) -> Timing:
+    calendar = calendar_for()
+    if is_finished(dossier.status) and dossier.finished_at is not None:
+        elapsed, _, _ = _measure(calendar, dossier.counting_from, dossier.finished_at, None, language)
+        # A withdrawn dossier counts as resolved on time (DOMAIN.md §10).
+        punctuality = (
+            "on_time"
+            if dossier.status == Status.WITHDRAWN
+            else classify_finished(dossier.finished_at, dossier.due_at)
+        )
+        return Timing(elapsed, None, False, str(punctuality))
+    if not clock_running(dossier.status) and dossier.status != Status.SUPPLEMENT_REQUESTED:
+        return Timing(None, None, False, None)
+    elapsed, remaining, overdue = _measure(calendar, dossier.counting_from, now, dossier.due_at, language)
+    return Timing(elapsed, remaining, overdue, None)
+
+
+def step_timing(step: DossierStep, now: dt.datetime, language: str) -> Timing:
+    if step.finished_at is not None:
+        elapsed, _, _ = _measure(calendar_for(), step.started_at, step.finished_at, None, language)
+        return Timing(elapsed, None, False, None)
+    elapsed, remaining, overdue = _measure(calendar_for(), step.started_at, now, step.due_at, language)
+    return Timing(elapsed, remaining, overdue, None)
