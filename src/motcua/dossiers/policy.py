@@ -73,8 +73,11 @@ def state_problem(dossier: Dossier, action: Action) -> str | None:
 
 
 def allowed_actions(user: AnyUser, dossier: Dossier) -> list[str]:
+    # The status test first: it rules out most actions without composing a message for each.
     return [
         name
         for name, action in ACTIONS.items()
-        if state_problem(dossier, action) is None and may_take(user, dossier, action)
+        if dossier.status in action.sources
+        and state_problem(dossier, action) is None
+        and may_take(user, dossier, action)
     ]
