@@ -135,3 +135,16 @@ def programme_times(procedure_id: int) -> tuple[ProgrammeTime, ...]:
             key=lambda t: t.value,
         )
     )
+
+
+@timed_cache()
+def pinned_version(version_id: int) -> ProcedureVersion:
+    """A procedure version by id, from the per-process copy: dossiers pin versions, which do not change."""
+    return ProcedureVersion.objects.select_related("procedure", "field", "competent_agency").get(
+        pk=version_id
+    )
+
+
+@timed_cache()
+def pinned_case(case_id: int) -> Case:
+    return Case.objects.get(pk=case_id)

@@ -22,9 +22,11 @@ from motcua.dossiers.policy import allowed_actions
 from motcua.dossiers.selectors import (
     DossierFilters,
     dossier_by_public_code,
+    dossier_documents,
     dossier_events,
     dossier_for,
     filtered_dossiers,
+    with_reference_rows,
 )
 from motcua.dossiers.services.actions import take_action
 from motcua.dossiers.services.files import store_upload
@@ -163,6 +165,27 @@ class EventOut(Schema):
     data: dict[str, Any]
 
 
+# The columns a list row needs: the list does not load form data or applicant details it does not show.
+SUMMARY_FIELDS = (
+    "code",
+    "status",
+    "version",
+    "procedure_version_id",
+    "case_id",
+    "channel",
+    "applicant_name",
+    "receiving_unit_id",
+    "competent_authority_id",
+    "current_unit_id",
+    "current_step_id",
+    "assignee__username",
+    "received_at",
+    "due_at",
+    "finished_at",
+    "created_at",
+)
+
+
 def _summary(d: Dossier) -> dict[str, Any]:
     return {
         "code": d.code,
@@ -237,7 +260,7 @@ def _detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
                 "sha256": doc.file.sha256,
                 "added_at": doc.added_at,
             }
-            for doc in d.documents.select_related("file").order_by("added_at", "id")
+            for doc in dossier_documents(d)
         ],
         "fee_due": d.fee_due,
         "fee_paid": d.fee_paid,
@@ -309,10 +332,12 @@ def list_dossiers(
     )
     start = (page - 1) * page_size
     rows = list(
-        filtered_dossiers(request.user, filters).select_related(
-            "procedure_version__procedure", "receiving_unit", "current_unit", "assignee"
-        )[start : start + page_size + 1]
+        filtered_dossiers(request.user, filters)
+        .select_related("assignee")
+        .only(*SUMMARY_FIELDS)[start : start + page_size + 1]
     )
+    for row in rows:
+        with_reference_rows(row)
     return {
         "items": [_summary(d) for d in rows[:page_size]],
         "page": page,

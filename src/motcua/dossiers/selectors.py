@@ -6,15 +6,16 @@ import datetime as dt
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
-from django.db.models import Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.selectors import pinned_case, pinned_version
 from motcua.core.errors import NotFound
 from motcua.core.text import fold_vietnamese
 from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
-from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.org.selectors import scope_agency_ids
+from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
+from motcua.org.selectors import agency_by_id, scope_agency_ids
 
 AnyUser = User | AnonymousUser
 
@@ -33,23 +34,44 @@ def visible_dossiers(user: AnyUser) -> QuerySet[Dossier]:
     return Dossier.objects.filter(visible)
 
 
-# What a dossier's answer shows; loaded in one query with the dossier.
-DETAIL_RELATIONS = (
-    "procedure_version__procedure",
-    "case",
-    "receiving_unit",
-    "competent_authority",
-    "current_unit",
-    "current_step__agency",
-    "current_step__assignee",
-    "assignee",
-)
+# What a dossier's answer shows beyond the reference rows, loaded in one query with the dossier. Joining the
+# catalogue and agency rows too made the query costly to plan (12 tables); they come from the caches instead.
+DETAIL_RELATIONS = ("current_step__assignee", "assignee")
+
+
+DOCUMENTS = Prefetch("documents", queryset=DossierDocument.objects.select_related("file"))
+
+
+def dossier_documents(dossier: Dossier) -> list[DossierDocument]:
+    """The dossier's documents with their files, oldest first: as prefetched when they were, else read now."""
+    prefetched = getattr(dossier, "_prefetched_objects_cache", {}).get("documents")
+    documents = list(prefetched) if prefetched is not None else list(dossier.documents.select_related("file"))
+    return sorted(documents, key=lambda d: (d.added_at, d.pk))
+
+
+def with_reference_rows(dossier: Dossier) -> Dossier:
+    """Attach the dossier's procedure version, case and agencies from the per-process caches (read-only)."""
+    dossier.procedure_version = pinned_version(dossier.procedure_version_id)
+    dossier.case = pinned_case(dossier.case_id)
+    dossier.receiving_unit = agency_by_id(dossier.receiving_unit_id)
+    dossier.competent_authority = agency_by_id(dossier.competent_authority_id)
+    dossier.current_unit = agency_by_id(dossier.current_unit_id)
+    # Lists leave the step out; loading it here would cost a query per row.
+    if Dossier.current_step.is_cached(dossier) and dossier.current_step is not None:
+        dossier.current_step.agency = agency_by_id(dossier.current_step.agency_id)
+    return dossier
 
 
 def dossier_for(user: AnyUser, code: str) -> Dossier:
     """The dossier with `code` if the user may see it; otherwise NotFound, never revealing that it exists."""
     try:
-        return visible_dossiers(user).select_related(*DETAIL_RELATIONS).get(code=code)
+        dossier = (
+            visible_dossiers(user)
+            .select_related(*DETAIL_RELATIONS)
+            .prefetch_related(DOCUMENTS)
+            .get(code=code)
+        )
+        return with_reference_rows(dossier)
     except Dossier.DoesNotExist:
         raise NotFound(_("No dossier %s is visible to you.") % code) from None
 

@@ -28,6 +28,21 @@ def _agencies_by_code() -> dict[str, Agency]:
     return {a.identity_code: a for a in Agency.objects.select_related("administrative_unit")}
 
 
+@timed_cache()
+def _agencies_by_id() -> dict[int, Agency]:
+    return {a.pk: a for a in _agencies_by_code().values()}
+
+
+def agency_by_id(agency_id: int) -> Agency:
+    """The agency with this id, from the per-process copy (treat it as read-only); a new one is looked up."""
+    agency = _agencies_by_id().get(agency_id)
+    return (
+        agency
+        if agency is not None
+        else Agency.objects.select_related("administrative_unit").get(pk=agency_id)
+    )
+
+
 def subtree_ids(agency_ids: Iterable[int]) -> frozenset[int]:
     children, _ = _agency_tree()
     seen: set[int] = set()

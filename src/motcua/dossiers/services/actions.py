@@ -22,7 +22,7 @@ from motcua.core.input import MAX_ID
 from motcua.dossiers.lifecycle import ACTIONS, Action, ResultDelivery, target_status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierStep, SupplementRequest, UploadedFile
 from motcua.dossiers.policy import may_take, signer_capacity, state_problem
-from motcua.dossiers.selectors import DETAIL_RELATIONS, visible_dossiers
+from motcua.dossiers.selectors import DETAIL_RELATIONS, visible_dossiers, with_reference_rows
 from motcua.dossiers.services.clock import extend_by_pause, start_clock, start_step_clock
 from motcua.dossiers.services.events import append_event
 from motcua.org.constants import Role
@@ -71,6 +71,7 @@ def take_action(
         )
         if dossier is None:
             raise NotFound(_("No dossier %s is visible to you.") % code)
+        with_reference_rows(dossier)
         if dossier.version != expected_version:
             raise StaleVersion(
                 _("You acted on version %(yours)d, but the dossier is now at version %(now)d; reload it.")

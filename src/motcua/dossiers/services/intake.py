@@ -208,7 +208,8 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
     `now` is for replaying history (simulation, migration), never for the API."""
     now = now or timezone.now()
     resolved = _resolve(actor, intake, timezone.localdate(now))
-    with transaction.atomic():
+    # Within the idempotency transaction when there is one: a savepoint would only add round trips.
+    with transaction.atomic(savepoint=False):
         online = intake.channel == Channel.ONLINE
         applicant = intake.applicant
         dossier = Dossier(
@@ -241,10 +242,14 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
         if not online:
             start_clock(dossier, now)
         dossier.save()
-        DossierDocument.objects.bulk_create(
-            DossierDocument(dossier=dossier, requirement_id=d.requirement, file_id=d.file, added_at=now)
+        documents = DossierDocument.objects.bulk_create(
+            DossierDocument(
+                dossier=dossier, requirement_id=d.requirement, file=resolved.files[d.file], added_at=now
+            )
             for d in intake.documents
         )
+        # The answer lists the documents just written; handing them over spares reading them back.
+        dossier._prefetched_objects_cache = {"documents": documents}
         append_event(
             dossier,
             CREATION_EVENTS[dossier.status],

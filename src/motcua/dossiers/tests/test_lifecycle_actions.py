@@ -199,7 +199,8 @@ def test_citizen_submits_supplement_online(world):
     citizen_view = ok(world.client("citizen").get(f"/api/v1/dossiers/{code}"))
     assert citizen_view["allowed_actions"] == ["submit_supplement", "withdraw"]
     file_id = world.upload("citizen")
-    ok(act(world, "citizen", code, "submit_supplement", documents=[{"file": file_id}]))
+    dossier = ok(act(world, "citizen", code, "submit_supplement", documents=[{"file": file_id}]))
+    assert [d["file"] for d in dossier["documents"]][-1] == file_id
     assert act(world, "stranger", code, "submit_supplement").status_code == 404
 
 
