@@ -248,8 +248,8 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
             )
             for d in intake.documents
         )
-        # The answer lists the documents just written; handing them over spares reading them back.
-        dossier._prefetched_objects_cache = {"documents": documents}
+        # The answer lists the documents just written; Django's prefetch cache hands them over without a read.
+        vars(dossier)["_prefetched_objects_cache"] = {"documents": documents}
         append_event(
             dossier,
             CREATION_EVENTS[dossier.status],
