@@ -62,16 +62,13 @@ def take_action(
         raise NotFound(_("There is no action %s.") % action_name)
     _check_required(action, payload)
     with transaction.atomic():
-        dossier = (
-            visible_dossiers(actor)
-            .select_for_update(of=("self",))
-            .select_related(*DETAIL_RELATIONS)
-            .filter(code=code)
-            .first()
-        )
-        if dossier is None:
+        # Lock the row alone, then read it with its relations: after the wait PostgreSQL re-checks a locking
+        # query's joins against rows the winner may have changed, and would drop the dossier (404, not 409).
+        locked = visible_dossiers(actor).select_for_update().filter(code=code).values_list("pk", flat=True)
+        pk = locked.first()
+        if pk is None:
             raise NotFound(_("No dossier %s is visible to you.") % code)
-        with_reference_rows(dossier)
+        dossier = with_reference_rows(Dossier.objects.select_related(*DETAIL_RELATIONS).get(pk=pk))
         if dossier.version != expected_version:
             raise StaleVersion(
                 _("You acted on version %(yours)d, but the dossier is now at version %(now)d; reload it.")
