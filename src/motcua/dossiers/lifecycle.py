@@ -256,6 +256,13 @@ ACTIONS: dict[str, Action] = {
 
 # The events that open a dossier's history, named after how it came in.
 CREATION_EVENTS: dict[str, str] = {Status.SUBMITTED: "submit", Status.RECEIVED: "receive"}
+# Withdrawn dossiers count as resolved on time, whatever their dates (DOMAIN.md §10).
+ON_TIME_BY_RULE = frozenset({Status.WITHDRAWN})
+
+
+def initial_status(channel: str) -> str:
+    """Online submissions wait for an officer to accept them; the counter and the post receive at once."""
+    return Status.SUBMITTED if channel == Channel.ONLINE else Status.RECEIVED
 
 
 def national_code(status: str) -> int:

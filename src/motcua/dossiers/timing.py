@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from motcua.dossiers.lifecycle import Status, clock_running, is_finished
+from motcua.dossiers.lifecycle import ON_TIME_BY_RULE, clock_running, is_finished, is_open
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.worktime.calendar import (
     WorkingCalendar,
@@ -13,6 +13,7 @@ from motcua.worktime.calendar import (
     describe_remaining,
     format_working_duration,
 )
+from motcua.worktime.constants import Punctuality
 from motcua.worktime.services import calendar_for
 
 
@@ -47,17 +48,17 @@ def dossier_timing(dossier: Dossier, now: dt.datetime, language: str) -> Timing:
     calendar = calendar_for()
     if is_finished(dossier.status) and dossier.finished_at is not None:
         elapsed, _, _ = _measure(calendar, dossier.counting_from, dossier.finished_at, None, language)
-        # A withdrawn dossier counts as resolved on time (DOMAIN.md §10).
         punctuality = (
-            "on_time"
-            if dossier.status == Status.WITHDRAWN
+            Punctuality.ON_TIME
+            if dossier.status in ON_TIME_BY_RULE
             else classify_finished(dossier.finished_at, dossier.due_at)
         )
         return Timing(elapsed, None, False, str(punctuality))
-    if not clock_running(dossier.status) and dossier.status != Status.SUPPLEMENT_REQUESTED:
+    if not is_open(dossier.status):
         return Timing(None, None, False, None)
     elapsed, remaining, overdue = _measure(calendar, dossier.counting_from, now, dossier.due_at, language)
-    return Timing(elapsed, remaining, overdue, None)
+    # Waiting for the applicant's supplement is within the deadline however long it takes (DOMAIN.md §4.4).
+    return Timing(elapsed, remaining, overdue and clock_running(dossier.status), None)
 
 
 def step_timing(step: DossierStep, now: dt.datetime, language: str) -> Timing:

@@ -23,7 +23,7 @@ from motcua.catalog.selectors import IntakeOffer, intake_offer
 from motcua.core.errors import FieldProblem, InvalidInput
 from motcua.core.identifiers import personal_id_problem, tax_code_problem
 from motcua.core.text import fold_vietnamese
-from motcua.dossiers.lifecycle import CREATION_EVENTS, Channel, ResultDelivery, Status
+from motcua.dossiers.lifecycle import CREATION_EVENTS, Channel, ResultDelivery, initial_status
 from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, UploadedFile
 from motcua.dossiers.services.clock import start_clock
 from motcua.dossiers.services.codes import next_dossier_code
@@ -218,7 +218,7 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
             case=resolved.case,
             channel=intake.channel,
             result_delivery=intake.result_delivery,
-            status=Status.SUBMITTED if online else Status.RECEIVED,
+            status=initial_status(intake.channel),
             applicant_kind=applicant.kind,
             applicant_name=applicant.full_name.strip(),
             applicant_id_number=applicant.id_number,
