@@ -31,10 +31,10 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from bench._data import address, birth_date, person_name, personal_id, phone
 from psycopg import sql
 
 from motcua.core.text import fold_vietnamese
+from motcua.demo.samples import address, birth_date, fill_form, person_name, personal_id, phone
 
 LOCAL = dt.timezone(dt.timedelta(hours=7))
 LOADED_TABLES = [
@@ -130,8 +130,6 @@ def _calendar_days(value: int, unit: str) -> float:
 
 
 def _read_plan(conn: psycopg.Connection, seed: int, now: float) -> Plan:
-    from bench._data import fill_form
-
     rng = random.Random(seed)
     cur = conn.cursor()
     unit_codes = dict(cur.execute("SELECT id, identity_code FROM org_agency").fetchall())

@@ -42,7 +42,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script, the helpers are imported as the `bench` namespace package
 
-from bench import _bulk, _data, _floor  # noqa: E402
+from bench import _bulk, _floor  # noqa: E402
 from bench._loadgen import (  # noqa: E402
     Connection,
     Result,
@@ -53,6 +53,8 @@ from bench._loadgen import (  # noqa: E402
     process_cpu,
     run,
 )
+
+from motcua.demo import samples  # noqa: E402
 
 BIN = Path(sys.executable).parent
 PG = "postgresql://postgres@127.0.0.1:5432"
@@ -373,8 +375,8 @@ def intake_body(fixture: Fixture, officer: str, rng: random.Random) -> dict[str,
         "procedure": fixture.procedure["code"],
         "case": case["code"],
         "channel": "counter",
-        "applicant": _data.applicant(rng),
-        "form": _data.fill_form(case["form_schema"], rng),
+        "applicant": samples.applicant(rng),
+        "form": samples.fill_form(case["form_schema"], rng),
         "documents": [
             {"requirement": d["id"], "file": fixture.files[officer]}
             for d in case["documents"]

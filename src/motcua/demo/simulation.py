@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import random
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -22,6 +21,7 @@ from motcua.catalog.constants import OnlineLevel
 from motcua.catalog.models import Case, ProcedureVersion, WorkflowStep
 from motcua.catalog.selectors import in_force_on
 from motcua.core.errors import DomainError
+from motcua.demo.samples import fill_form, person_name, personal_id
 from motcua.dossiers.lifecycle import Channel, ResultDelivery
 from motcua.dossiers.models import Dossier, UploadedFile
 from motcua.dossiers.services.actions import take_action
@@ -34,9 +34,6 @@ from motcua.worktime.calendar import WorkingCalendar
 from motcua.worktime.services import calendar_for
 
 _PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
-_FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Vũ", "Đặng", "Bùi", "Đỗ", "Hồ"]
-_MIDDLE = ["Văn", "Thị", "Minh", "Thu", "Đức", "Ngọc", "Quang", "Thanh"]
-_GIVEN = ["An", "Bình", "Châu", "Dũng", "Giang", "Hà", "Khánh", "Lan", "Mai", "Nam", "Phương", "Quân", "Sơn"]
 
 
 @dataclass
@@ -46,51 +43,6 @@ class Outcome:
     open: int = 0
     rejected: int = 0
     by_action: dict[str, int] = field(default_factory=dict)
-
-
-def fill_form(schema: dict[str, Any], rng: random.Random) -> Any:
-    """A value the schema accepts, as an applicant would type it."""
-    if "enum" in schema:
-        return rng.choice(schema["enum"])
-    kind = schema.get("type", "string")
-    if kind == "object":
-        props = schema.get("properties", {})
-        return {name: fill_form(props.get(name, {}), rng) for name in schema.get("required", props)}
-    if kind == "array":
-        return [fill_form(schema.get("items", {}), rng) for _ in range(max(1, schema.get("minItems", 1)))]
-    if kind in ("integer", "number"):
-        return max(int(schema.get("minimum", 1)), 1)
-    if kind == "boolean":
-        return True
-    if "pattern" in schema:
-        return digits_for_pattern(schema["pattern"], rng)
-    fmt = schema.get("format")
-    if fmt == "date":
-        return (dt.date(1960, 1, 1) + dt.timedelta(days=rng.randrange(20000))).isoformat()
-    if fmt == "email":
-        return f"user{rng.randrange(10_000)}@example.vn"
-    return person_name(rng).ljust(schema.get("minLength", 0), ".")[: schema.get("maxLength", 200)]
-
-
-_DIGIT_ATOM = re.compile(r"(\\d|\[0-9\]|[0-9])(?:\{(\d+)(?:,(\d+))?\})?")
-
-
-def digits_for_pattern(pattern: str, rng: random.Random) -> str:
-    """A string for the digit-only patterns e-forms use (ID numbers, phone numbers: "^0[0-9]{9,10}$")."""
-    text = []
-    for atom, low, high in _DIGIT_ATOM.findall(pattern.strip("^$")):
-        count = rng.randint(int(low), int(high or low)) if low else 1
-        text.append(atom if atom.isdigit() else "".join(str(rng.randrange(10)) for _ in range(count)))
-    return "".join(text)
-
-
-def person_name(rng: random.Random) -> str:
-    return f"{rng.choice(_FAMILY)} {rng.choice(_MIDDLE)} {rng.choice(_GIVEN)}"
-
-
-def _personal_id(rng: random.Random, birth: dt.date) -> str:
-    century_digit = (birth.year - 1900) // 100 * 2 + rng.randrange(2)
-    return f"001{century_digit}{birth.year % 100:02d}{rng.randrange(1_000_000):06d}"
 
 
 class Cast:
@@ -105,7 +57,7 @@ class Cast:
         self._files: dict[int, int] = {}
         self.citizens = [
             create_citizen(
-                f"sim.congdan.{n}", _personal_id(random.Random(n), dt.date(1985, 1, 1) + dt.timedelta(n))
+                f"sim.congdan.{n}", personal_id(random.Random(n), dt.date(1985, 1, 1) + dt.timedelta(n))
             ).user
             for n in range(20)
         ]
@@ -182,7 +134,7 @@ class Simulator:
             applicant=Applicant(
                 kind="person",
                 full_name=person_name(rng),
-                id_number=_personal_id(rng, birth),
+                id_number=personal_id(rng, birth),
                 date_of_birth=birth,
                 phone=f"09{rng.randrange(10**8):08d}",
                 address="Hà Nội",

@@ -1,4 +1,4 @@
-"""Plausible applicants and e-form answers, for the API bodies and the bulk rows alike."""
+"""Plausible applicants and e-form answers: for the simulated history and for the benchmarks alike."""
 
 from __future__ import annotations
 
@@ -52,12 +52,21 @@ def applicant(rng: random.Random) -> dict[str, Any]:
     }
 
 
-# The patterns the demo catalogue's forms use, each with a value it accepts; a form with another pattern is a
-# new case for this table rather than a guess.
-_PATTERN_VALUES = {
-    "^[0-9]{12}$": lambda rng: personal_id(rng, birth_date(rng)),
-    "^0[0-9]{9,10}$": phone,
-}
+# One digit, a digit class or a literal digit, with an optional {n} or {m,n}: the patterns e-forms use for
+# identity and phone numbers ("^[0-9]{12}$", "^0[0-9]{9,10}$").
+_DIGIT_ATOM = re.compile(r"(\\d|\[0-9\]|[0-9])(?:\{(\d+)(?:,(\d+))?\})?")
+
+
+def digits_for_pattern(pattern: str, rng: random.Random) -> str:
+    """Digits that match a digit-only `pattern`; any other pattern is a ValueError rather than a guess."""
+    text = []
+    for atom, low, high in _DIGIT_ATOM.findall(pattern.strip("^$")):
+        count = rng.randint(int(low), int(high or low)) if low else 1
+        text.append(atom if atom.isdigit() else "".join(str(rng.randrange(10)) for _ in range(count)))
+    value = "".join(text)
+    if not re.fullmatch(pattern, value):
+        raise ValueError(f"no sample value for the form pattern {pattern!r}")
+    return value
 
 
 def fill_form(schema: dict[str, Any], rng: random.Random) -> Any:
@@ -76,11 +85,7 @@ def fill_form(schema: dict[str, Any], rng: random.Random) -> Any:
     if kind == "boolean":
         return rng.random() < 0.5
     if pattern := schema.get("pattern"):
-        if pattern not in _PATTERN_VALUES:
-            raise ValueError(f"no sample value for the form pattern {pattern!r}")
-        value = _PATTERN_VALUES[pattern](rng)
-        assert re.search(pattern, value)
-        return value
+        return digits_for_pattern(pattern, rng)
     fmt = schema.get("format")
     if fmt == "date":
         return birth_date(rng, 1960, 2025).isoformat()
