@@ -16,7 +16,7 @@ from motcua.core.api import LocalDateTime
 from motcua.core.idempotency import run_once
 from motcua.core.identifiers import mask_name
 from motcua.core.input import MAX_ID
-from motcua.dossiers.lifecycle import national_code
+from motcua.dossiers.lifecycle import national_channel_code, national_code
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.policy import allowed_actions
 from motcua.dossiers.selectors import (
@@ -113,6 +113,7 @@ class DossierSummary(Schema):
     procedure: str
     procedure_name: str
     channel: str
+    national_channel: int
     applicant_name: str
     receiving_unit: str
     current_unit: str
@@ -195,6 +196,7 @@ def _summary(d: Dossier) -> dict[str, Any]:
         "procedure": d.procedure_version.procedure.local_code,
         "procedure_name": d.procedure_version.name,
         "channel": d.channel,
+        "national_channel": national_channel_code(d.channel),
         "applicant_name": d.applicant_name,
         "receiving_unit": d.receiving_unit.identity_code,
         "current_unit": d.current_unit.identity_code,

@@ -269,6 +269,10 @@ def national_code(status: str) -> int:
     return NATIONAL_STATUS_CODE[status]
 
 
+def national_channel_code(channel: str) -> int:
+    return NATIONAL_CHANNEL_CODE[channel]
+
+
 def target_status(action: Action, source: str, previous: str | None) -> str:
     target = action.transitions[source]
     if target is None:

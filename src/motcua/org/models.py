@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.identifiers import mask_personal_id
 from motcua.org.constants import AgencyKind, Role, UnitLevel
 
 # QCVN 102:2016 / Decision 20/2020: groups of digits separated by dots, the right-most group naming the
@@ -47,12 +48,6 @@ class AdministrativeUnit(models.Model):
     def __str__(self) -> str:
         return f"{self.code} {self.name}"
 
-    def province(self) -> AdministrativeUnit:
-        unit = self
-        while unit.parent_id is not None and unit.level != UnitLevel.PROVINCE:
-            unit = unit.parent  # type: ignore[assignment]
-        return unit
-
 
 class Agency(models.Model):
     """An agency or service centre, known by its electronic identity code (mã định danh)."""
@@ -78,10 +73,6 @@ class Agency(models.Model):
 
     def __str__(self) -> str:
         return f"{self.identity_code} {self.name}"
-
-    @property
-    def province_code(self) -> str:
-        return self.administrative_unit.province().code
 
 
 class Counter(models.Model):
@@ -121,7 +112,7 @@ class CitizenProfile(models.Model):
     phone = models.CharField(max_length=32, blank=True)
 
     def __str__(self) -> str:
-        return f"{self.user} ({self.id_number[:3]}******{self.id_number[-3:]})"
+        return f"{self.user} ({mask_personal_id(self.id_number)})"
 
 
 class Delegation(models.Model):

@@ -81,10 +81,6 @@ def roles_by_agency(user: User | AnonymousUser) -> dict[int, frozenset[str]]:
     return cached
 
 
-def is_staff_member(user: User | AnonymousUser) -> bool:
-    return bool(roles_by_agency(user))
-
-
 def scope_agency_ids(user: User | AnonymousUser) -> frozenset[int]:
     """Agencies whose dossiers the user may see: those they hold a role in and every agency below them."""
     return subtree_ids(roles_by_agency(user).keys())

@@ -13,6 +13,7 @@ def test_counter_intake_to_returned_result(world):
     code = dossier["code"]
     assert code == "000.00.01.H26-260302-0001"
     assert dossier["status"] == "received" and dossier["national_status"] == 2
+    assert dossier["channel"] == "counter" and dossier["national_channel"] == 1
     assert dossier["due_at"] == "2026-03-05T09:00:00+07:00"
     for username, action, fields in [
         ("counter", "forward", {}),

@@ -29,6 +29,7 @@ def submit_online(world) -> str:
     response = post_json(world.client("citizen"), "/api/v1/dossiers", body)
     assert response.status_code == 201, response.content
     assert response.json()["status"] == "submitted" and response.json()["due_at"] is None
+    assert response.json()["national_channel"] == 2
     return response.json()["code"]
 
 
