@@ -74,6 +74,19 @@ class ApplicantIn(Schema):
     address: str = Field("", max_length=500)
 
 
+class RepresentativeIn(Schema):
+    """Someone applying for the applicant under an authorisation (người được ủy quyền)."""
+
+    model_config = {"extra": "forbid"}
+
+    full_name: str = Field(min_length=1, max_length=255)
+    id_number: str = Field("", max_length=12)
+    phone: str = Field("", max_length=32)
+    email: str = Field("", max_length=254)
+    address: str = Field("", max_length=500)
+    authorisation: str = Field("", max_length=500, description="The authorisation document, e.g. its number.")
+
+
 class DocumentIn(Schema):
     requirement: int = Field(ge=1, le=MAX_ID)
     file: int = Field(ge=1, le=MAX_ID)
@@ -86,7 +99,7 @@ class DossierIn(Schema):
     receiving_unit: str | None = Field(None, max_length=35)
     competent_authority: str | None = Field(None, max_length=35)
     applicant: ApplicantIn
-    representative: dict[str, Any] | None = None
+    representative: RepresentativeIn | None = None
     form: dict[str, Any] = Field(default_factory=dict)
     documents: list[DocumentIn] = Field(default_factory=list, max_length=100)
     result_delivery: Literal["counter", "post", "online"] = "counter"
@@ -291,7 +304,7 @@ def create(request: HttpRequest, payload: DossierIn) -> Any:
             receiving_unit=payload.receiving_unit,
             competent_authority=payload.competent_authority,
             applicant=applicant,
-            representative=payload.representative,
+            representative=payload.representative.model_dump() if payload.representative else None,
             form=payload.form,
             documents=[AttachedDocument(d.requirement, d.file) for d in payload.documents],
             result_delivery=payload.result_delivery,

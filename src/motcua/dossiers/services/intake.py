@@ -165,6 +165,9 @@ def _resolve(actor: User, intake: Intake, today: dt.date) -> _Resolved:
             competent = found
 
     problems += _applicant_problems(intake.applicant)
+    representative_id = (intake.representative or {}).get("id_number")
+    if representative_id and (why := personal_id_problem(representative_id)):
+        problems.append(FieldProblem("representative.id_number", "invalid", why))
     files: dict[int, UploadedFile] = {}
     if case is not None:
         problems += form_problems(case.form_schema, intake.form)
