@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 from motcua.api import api
@@ -7,7 +7,11 @@ from motcua.core.views import healthz
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
+    path("office/", include("motcua.backoffice.urls")),
+    path("print/", include("motcua.printing.urls")),
+    path("", include("motcua.portal.urls")),
 ]

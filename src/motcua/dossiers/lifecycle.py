@@ -256,6 +256,8 @@ ACTIONS: dict[str, Action] = {
 
 # The events that open a dossier's history, named after how it came in.
 CREATION_EVENTS: dict[str, str] = {Status.SUBMITTED: "submit", Status.RECEIVED: "receive"}
+# The applicant rates the service once the result is in their hands (DOMAIN.md §8).
+RATABLE_STATUSES = frozenset({Status.RETURNED})
 # Withdrawn dossiers count as resolved on time, whatever their dates (DOMAIN.md §10).
 ON_TIME_BY_RULE = frozenset({Status.WITHDRAWN})
 
@@ -288,6 +290,10 @@ def is_open(status: str) -> bool:
 
 def clock_running(status: str) -> bool:
     return status in CLOCK_RUNNING_STATUSES
+
+
+def may_be_rated(status: str) -> bool:
+    return status in RATABLE_STATUSES
 
 
 def is_finished(status: str) -> bool:

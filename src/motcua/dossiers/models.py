@@ -212,3 +212,41 @@ class DossierEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise TypeError("Dossier events are never deleted.")
+
+
+class Satisfaction(models.TextChoices):
+    """The three-point scale of the per-dossier rating (DOMAIN.md §8)."""
+
+    VERY_SATISFIED = "very_satisfied", _("Very satisfied")
+    SATISFIED = "satisfied", _("Satisfied")
+    DISSATISFIED = "dissatisfied", _("Dissatisfied")
+
+
+class RatingChannel(models.TextChoices):
+    PORTAL = "portal", _("On the portal")
+    KIOSK = "kiosk", _("At the rating kiosk")
+    OFFICER = "officer", _("Entered by an officer")
+
+
+class Rating(models.Model):
+    """The applicant's satisfaction with one dossier, given once its result has been returned."""
+
+    dossier = models.OneToOneField(Dossier, on_delete=models.PROTECT, related_name="rating")
+    score = models.CharField(max_length=16, choices=Satisfaction.choices)
+    comment = models.TextField(blank=True)
+    channel = models.CharField(max_length=16, choices=RatingChannel.choices)
+    rated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rated_at = models.DateTimeField()
+
+
+class DossierNote(models.Model):
+    """A note between officers on a dossier; never shown to the applicant."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    author_unit = models.ForeignKey(Agency, null=True, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField()
+    created_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["created_at", "id"]

@@ -110,6 +110,15 @@ class CitizenProfile(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="citizen")
     id_number = models.CharField(max_length=12, unique=True)
     phone = models.CharField(max_length=32, blank=True)
+    # Citizens sign in by e-mail or phone, so each names one account; sign-in waits for a verified e-mail.
+    email_verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["phone"], condition=~models.Q(phone=""), name="citizen_phone_unique"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.user} ({mask_personal_id(self.id_number)})"
