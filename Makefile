@@ -6,10 +6,11 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PG_TEST_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/motcua)
 
-.PHONY: run test install lint typecheck test-sqlite test-postgres clean
+.PHONY: run test install browser lint typecheck test-sqlite test-postgres clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=..."; exit 1; }
+	scripts/system-packages
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
@@ -36,13 +37,17 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy -p motcua.core -p motcua.worktime -m motcua.org.services -m motcua.org.selectors \
-		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.demo.simulation
+		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.dossiers.applicants -m motcua.demo.simulation
 
-test-sqlite: install
+# The end-to-end tests drive Debian's Chromium; install it when it is missing.
+browser:
+	scripts/system-packages --browser
+
+test-sqlite: install browser
 	$(BIN)/pytest -p no:cacheprovider -q
 
 # PostgreSQL runs when the server answers; otherwise say so loudly rather than pass in silence.
-test-postgres: install
+test-postgres: install browser
 	@if $(BIN)/python -m motcua.core.dbcheck "$(PG_TEST_URL)"; then \
 		DATABASE_URL="$(PG_TEST_URL)" $(BIN)/pytest -p no:cacheprovider -q; \
 	else \

@@ -182,3 +182,9 @@ if os.environ.get("EMAIL_HOST"):
 else:
     EMAIL_BACKEND = "django.core.mail.backends.filebased.EmailBackend"
     EMAIL_FILE_PATH = DATA_DIR / "outbox"
+
+# Citizens sign in with their e-mail or phone number once the e-mail is verified; staff with their username.
+AUTHENTICATION_BACKENDS = ["motcua.org.accounts.SignInBackend"]
+
+# The public address of the portal, printed in QR codes and e-mails; empty means the address of the request.
+MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").rstrip("/")
