@@ -76,7 +76,7 @@ DOSSIER_COLUMNS = (
     "current_step_id, result_file_id"
 )
 FILE_COLUMNS = "id, file, original_name, content_type, size, sha256, created_at, owner_id"
-DOCUMENT_COLUMNS = "added_at, dossier_id, requirement_id, supplement_id, file_id"
+DOCUMENT_COLUMNS = "added_at, dossier_id, requirement_id, supplement_id, file_id, submitted_as, copies"
 EVENT_COLUMNS = "action, at, from_status, to_status, version, note, data, actor_id, actor_unit_id, dossier_id"
 STEP_COLUMNS = (
     "id, workflow_order, name, role, budget_minutes, started_at, due_at, finished_at, outcome, agency_id, "
@@ -458,7 +458,9 @@ def _one_dossier(
         f"{author}\n"
     )
     for requirement in offer.documents:
-        out["dossiers_dossierdocument"].write(f"{stamp}\t{dossier_id}\t{requirement}\t{NULL}\t{file_id}\n")
+        out["dossiers_dossierdocument"].write(
+            f"{stamp}\t{dossier_id}\t{requirement}\t{NULL}\t{file_id}\telectronic\t1\n"
+        )
     first = "submit" if online else "receive"
     first_status = "submitted" if online else "received"
     actor_unit = NULL if online else str(receiving)
@@ -581,8 +583,16 @@ def _restore(conninfo: str, schema: _Schema) -> None:
     _parallel(conninfo, [f"ALTER TABLE {t} ADD CONSTRAINT {n} {d}" for t, n, d in schema.foreign_keys])
 
 
-def load(conninfo: str, total: int, seed: int = 7, log: Any = print) -> dict[str, float]:
-    """Add `total` dossiers of history (from 1 July 2025 to yesterday) and return the time of each phase."""
+def load(
+    conninfo: str,
+    total: int,
+    seed: int = 7,
+    log: Any = print,
+    first_day: dt.date = dt.date(2025, 7, 1),
+    last_day: dt.date | None = None,
+) -> dict[str, float]:
+    """Add `total` dossiers of history received from `first_day` to `last_day` (from 1 July 2025 to yesterday
+    by default) and return the time of each phase. The days must hold no dossiers yet: codes restart at 1."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
     now = time.time()
@@ -591,7 +601,7 @@ def load(conninfo: str, total: int, seed: int = 7, log: Any = print) -> dict[str
         _add_citizens(conn, CITIZENS, seed)
         plan = _read_plan(conn, seed, now)
         rng = random.Random(seed)
-        days = _working_days(dt.date(2025, 7, 1), today - dt.timedelta(days=1))
+        days = _working_days(first_day, last_day or today - dt.timedelta(days=1))
         counts = _day_counts(total, days, rng)
         schema = _schema(conn)
         _drop(conn, schema)

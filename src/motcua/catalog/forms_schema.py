@@ -13,6 +13,24 @@ from jsonschema.exceptions import ValidationError as SchemaValidationError
 
 from motcua.core.errors import FieldProblem
 
+FIELD_ORDER = "x-order"
+
+
+def with_field_order(schema: dict[str, Any]) -> dict[str, Any]:
+    """`schema` with the order of each object's properties, as written, kept in an "x-order" list.
+
+    PostgreSQL's jsonb stores an object's keys sorted by length, so without it a form read back from the
+    database would show its fields shuffled. A list the author wrote is left as it is."""
+    properties = schema.get("properties")
+    if not isinstance(properties, dict):
+        return schema
+    ordered = {
+        **schema,
+        "properties": {k: with_field_order(v) if isinstance(v, dict) else v for k, v in properties.items()},
+    }
+    ordered.setdefault(FIELD_ORDER, list(properties))
+    return ordered
+
 
 def schema_problem(schema: Any) -> str | None:
     """Why `schema` cannot serve as an e-form, or None when it can."""
@@ -43,9 +61,13 @@ def _message(error: SchemaValidationError) -> str:
         "maxLength": _("Too long: at most %s characters.") % expected,
         "pattern": _("Does not have the required format."),
         "format": _("Not a valid %s.") % expected,
-        "enum": _("Must be one of: %s.") % ", ".join(map(str, expected or [])),
+        # Every message is built whatever the keyword: only an enum's expected value is a list to join.
+        "enum": _("Must be one of: %s.")
+        % ", ".join(map(str, expected if isinstance(expected, list) else [])),
         "minimum": _("Must be at least %s.") % expected,
         "maximum": _("Must be at most %s.") % expected,
+        "exclusiveMinimum": _("Must be more than %s.") % expected,
+        "exclusiveMaximum": _("Must be less than %s.") % expected,
         "additionalProperties": _("This field is not part of the form."),
     }
     return messages.get(str(error.validator), error.message)

@@ -11,15 +11,16 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.constants import FeeKind, OnlineLevel, ProcedureLevel, SupplementPolicy
-from motcua.catalog.forms_schema import schema_problem
+from motcua.catalog.forms_schema import schema_problem, with_field_order
 from motcua.catalog.models import (
     Case,
     Fee,
@@ -149,16 +150,50 @@ def case_budget_hours(time_value: int, time_unit: str) -> int | None:
     return None
 
 
-def workflow_problem(case: Case) -> str | None:
-    """Why the case's workflow cannot be done within the case's time, or None when it can."""
-    cap = case_budget_hours(case.time_value, case.time_unit)
-    used = sum(step.budget_hours for step in case.steps.all())
+def budget_problem(case_code: str, time_value: int, time_unit: str, budgets: Iterable[int]) -> str | None:
+    """Why steps with these budgets cannot be done within a case's time, or None when they can."""
+    cap = case_budget_hours(time_value, time_unit)
+    used = sum(budgets)
     if cap is not None and used > cap:
         return str(
             _("The steps of case %(case)s need %(used)d working hours; the case allows %(cap)d.")
-            % {"case": case.code, "used": used, "cap": cap}
+            % {"case": case_code, "used": used, "cap": cap}
         )
     return None
+
+
+def workflow_problem(case: Case) -> str | None:
+    """Why the case's workflow cannot be done within the case's time, or None when it can."""
+    return budget_problem(
+        case.code, case.time_value, case.time_unit, (step.budget_hours for step in case.steps.all())
+    )
+
+
+def validity_problem(
+    procedure_id: int, valid_from: dt.date, valid_to: dt.date | None, version_id: int | None = None
+) -> str | None:
+    """Why a version of the procedure cannot be in force over these dates, or None when it can.
+
+    Intake takes the version in force on the day; two versions in force on one day would leave that to chance.
+    """
+    others = ProcedureVersion.objects.filter(procedure_id=procedure_id)
+    if version_id is not None:
+        others = others.exclude(pk=version_id)
+    others = others.filter(Q(valid_to__isnull=True) | Q(valid_to__gte=valid_from))
+    if valid_to is not None:
+        others = others.filter(valid_from__lte=valid_to)
+    clash = others.order_by("valid_from").first()
+    if clash is None:
+        return None
+    if clash.valid_to is None:
+        return str(
+            _("Version %(number)d is in force from %(start)s with no end date; the dates may not overlap.")
+            % {"number": clash.number, "start": clash.valid_from.isoformat()}
+        )
+    return str(
+        _("Version %(number)d is in force from %(start)s to %(end)s; the dates may not overlap.")
+        % {"number": clash.number, "start": clash.valid_from.isoformat(), "end": clash.valid_to.isoformat()}
+    )
 
 
 def _require_choice(value: str | None, choices: list[str], field: str) -> None:
@@ -303,7 +338,7 @@ def _inherit_local_settings(spec: VersionSpec, previous: VersionSpec | None) -> 
             dataclasses.replace(
                 case,
                 same_day_cutoff=inherit(case.same_day_cutoff, before and before.same_day_cutoff, None),
-                form_schema=inherit(case.form_schema, before and before.form_schema, {}),
+                form_schema=with_field_order(inherit(case.form_schema, before and before.form_schema, {})),
                 steps=inherit(case.steps, before and before.steps, ()),
             )
         )

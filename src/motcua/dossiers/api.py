@@ -30,7 +30,7 @@ from motcua.dossiers.selectors import (
 )
 from motcua.dossiers.services.actions import take_action
 from motcua.dossiers.services.files import store_upload
-from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
+from motcua.dossiers.services.intake import MAX_COPIES, Applicant, AttachedDocument, Intake, create_dossier
 from motcua.dossiers.timing import dossier_timing, step_timing
 from motcua.org.auth import api_auth
 
@@ -90,6 +90,8 @@ class RepresentativeIn(Schema):
 class DocumentIn(Schema):
     requirement: int = Field(ge=1, le=MAX_ID)
     file: int = Field(ge=1, le=MAX_ID)
+    submitted_as: Literal["original", "certified_copy", "photocopy", "electronic"] = "electronic"
+    copies: int = Field(1, ge=1, le=MAX_COPIES)
 
 
 class DossierIn(Schema):
@@ -269,10 +271,12 @@ def _detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
             {
                 "requirement": doc.requirement_id,
                 "file": doc.file_id,
-                "name": doc.file.original_name,
-                "content_type": doc.file.content_type,
-                "size": doc.file.size,
-                "sha256": doc.file.sha256,
+                "name": doc.file.original_name if doc.file else None,
+                "content_type": doc.file.content_type if doc.file else None,
+                "size": doc.file.size if doc.file else None,
+                "sha256": doc.file.sha256 if doc.file else None,
+                "submitted_as": doc.submitted_as,
+                "copies": doc.copies,
                 "added_at": doc.added_at,
             }
             for doc in dossier_documents(d)
@@ -306,7 +310,9 @@ def create(request: HttpRequest, payload: DossierIn) -> Any:
             applicant=applicant,
             representative=payload.representative.model_dump() if payload.representative else None,
             form=payload.form,
-            documents=[AttachedDocument(d.requirement, d.file) for d in payload.documents],
+            documents=[
+                AttachedDocument(d.requirement, d.file, d.submitted_as, d.copies) for d in payload.documents
+            ],
             result_delivery=payload.result_delivery,
         )
         dossier = create_dossier(request.user, intake)  # type: ignore[arg-type]

@@ -130,11 +130,27 @@ class DossierCodeCounter(models.Model):
         constraints = [models.UniqueConstraint(fields=["agency", "day"], name="dossier_code_counter_unique")]
 
 
+class SubmittedAs(models.TextChoices):
+    """The form in which a document was handed in (Mẫu 01 lists originals, certified copies, photocopies)."""
+
+    ORIGINAL = "original", _("Original")
+    CERTIFIED_COPY = "certified_copy", _("Certified copy")
+    PHOTOCOPY = "photocopy", _("Photocopy")
+    ELECTRONIC = "electronic", _("Electronic file")
+
+
 class DossierDocument(models.Model):
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="documents")
     requirement = models.ForeignKey(RequiredDocument, null=True, blank=True, on_delete=models.PROTECT)
-    file = models.ForeignKey(UploadedFile, on_delete=models.PROTECT, related_name="attachments")
+    # Empty for a paper document the counter received without scanning it (DOMAIN.md §7.3, indicator 4.2).
+    file = models.ForeignKey(
+        UploadedFile, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
     added_at = models.DateTimeField()
+    submitted_as = models.CharField(
+        max_length=16, choices=SubmittedAs.choices, default=SubmittedAs.ELECTRONIC
+    )
+    copies = models.PositiveSmallIntegerField(default=1)
     supplement = models.ForeignKey(
         "SupplementRequest", null=True, blank=True, on_delete=models.PROTECT, related_name="documents"
     )

@@ -41,7 +41,7 @@ def _measure(
     if due is None:
         return elapsed, None, False
     left = calendar.working_minutes_between(end, due)
-    return elapsed, describe_remaining(left, per_day, language), end > due
+    return elapsed, describe_remaining(left, per_day, language, past_due=end > due), end > due
 
 
 def dossier_timing(dossier: Dossier, now: dt.datetime, language: str) -> Timing:
@@ -67,3 +67,20 @@ def step_timing(step: DossierStep, now: dt.datetime, language: str) -> Timing:
         return Timing(elapsed, None, False, None)
     elapsed, remaining, overdue = _measure(calendar_for(), step.started_at, now, step.due_at, language)
     return Timing(elapsed, remaining, overdue, None)
+
+
+def remaining_timing(dossier: Dossier, now: dt.datetime, language: str) -> Timing:
+    """dossier_timing without the working time used of an open dossier: lists show only what is left, and for
+    an old dossier the time used is the longer count."""
+    if not is_open(dossier.status):
+        return dossier_timing(dossier, now, language)
+    _, remaining, overdue = _measure(calendar_for(), None, now, dossier.due_at, language)
+    return Timing(None, remaining, overdue and clock_running(dossier.status), None)
+
+
+def step_remaining_timing(step: DossierStep, now: dt.datetime, language: str) -> Timing:
+    """step_timing without the working time used of an unfinished step, for the same reason."""
+    if step.finished_at is not None:
+        return step_timing(step, now, language)
+    _, remaining, overdue = _measure(calendar_for(), None, now, step.due_at, language)
+    return Timing(None, remaining, overdue, None)

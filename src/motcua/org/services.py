@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -75,6 +76,11 @@ def issue_api_token(user: User) -> str:
     key = secrets.token_urlsafe(TOKEN_BYTES)
     ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key), prefix=key[:8])
     return key
+
+
+def revoke_api_tokens(tokens: QuerySet[ApiToken]) -> int:
+    """Revoke those of `tokens` still in use, from now on; how many were revoked."""
+    return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 # Recording every use would add a write to every API call; to the minute is all an administrator needs.

@@ -384,11 +384,14 @@ class _Wording(NamedTuple):
     minute: tuple[str, str]
     left: str
     overdue: str
+    just_overdue: str
 
 
 _WORDINGS = {
-    "vi": _Wording(("ngày", "ngày"), ("giờ", "giờ"), ("phút", "phút"), "còn {}", "quá hạn {}"),
-    "en": _Wording(("day", "days"), ("hour", "hours"), ("minute", "minutes"), "{} left", "overdue by {}"),
+    "vi": _Wording(("ngày", "ngày"), ("giờ", "giờ"), ("phút", "phút"), "còn {}", "quá hạn {}", "quá hạn"),
+    "en": _Wording(
+        ("day", "days"), ("hour", "hours"), ("minute", "minutes"), "{} left", "overdue by {}", "overdue"
+    ),
 }
 
 
@@ -414,7 +417,13 @@ def format_working_duration(minutes: int, minutes_per_day: int, language: str) -
     )
 
 
-def describe_remaining(minutes: int, minutes_per_day: int, language: str) -> str:
-    """Working time left before a deadline ("còn 2 ngày 3 giờ"), or how far past it is ("quá hạn 1 ngày")."""
-    template = _wording(language).left if minutes >= 0 else _wording(language).overdue
+def describe_remaining(minutes: int, minutes_per_day: int, language: str, past_due: bool = False) -> str:
+    """Working time left before a deadline ("còn 2 ngày 3 giờ"), or how far past it is ("quá hạn 1 ngày").
+
+    `past_due` says the deadline has passed on the clock: after hours or over a weekend no working minute may
+    have gone by yet, and the dossier is late all the same ("quá hạn", never "còn 0 phút")."""
+    wording = _wording(language)
+    if past_due and minutes >= 0:
+        return wording.just_overdue
+    template = wording.left if minutes >= 0 else wording.overdue
     return template.format(format_working_duration(abs(minutes), minutes_per_day, language))

@@ -3,6 +3,7 @@ import datetime as dt
 
 import pytest
 
+from motcua.catalog.forms_schema import with_field_order
 from motcua.catalog.models import Case, Procedure, ProcedureVersion, WorkflowStep
 from motcua.catalog.services import (
     Outcome,
@@ -73,7 +74,7 @@ def test_local_settings_left_out_are_kept_from_the_previous_version(spec):
     case = version.cases.get()
     assert case.time_value == 5
     assert case.same_day_cutoff == dt.time(15)
-    assert case.form_schema == spec.cases[0].form_schema
+    assert case.form_schema == with_field_order(spec.cases[0].form_schema)
     assert [s.name for s in case.steps.all()] == ["Thẩm định", "Ký"]
     assert list(version.receiving_units.values_list("identity_code", flat=True)) == ["000.00.21.H26"]
 
@@ -137,3 +138,18 @@ def test_workflow_problem_reads_the_stored_steps(spec):
     WorkflowStep.objects.create(case=case, order=3, name="Trả", role="clerk", budget_hours=1)
 
     assert "25" in (workflow_problem(case) or "")
+
+
+def test_an_e_form_keeps_its_field_order_whatever_the_database_does_with_keys():
+    schema = {
+        "type": "object",
+        "properties": {
+            "zeta": {"type": "string"},
+            "alpha": {"type": "object", "properties": {"y": {"type": "string"}, "b": {"type": "string"}}},
+            "mu": {"type": "string"},
+        },
+    }
+    ordered = with_field_order(schema)
+    assert ordered["x-order"] == ["zeta", "alpha", "mu"]
+    assert ordered["properties"]["alpha"]["x-order"] == ["y", "b"]
+    assert with_field_order({**schema, "x-order": ["mu"]})["x-order"] == ["mu"]

@@ -24,7 +24,7 @@ from motcua.core.errors import FieldProblem, InvalidInput
 from motcua.core.identifiers import personal_id_problem, tax_code_problem
 from motcua.core.text import fold_vietnamese
 from motcua.dossiers.lifecycle import CREATION_EVENTS, Channel, ResultDelivery, initial_status
-from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, UploadedFile
+from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, SubmittedAs, UploadedFile
 from motcua.dossiers.services.clock import start_clock
 from motcua.dossiers.services.codes import next_dossier_code
 from motcua.dossiers.services.events import append_event
@@ -45,10 +45,18 @@ class Applicant:
     address: str = ""
 
 
+# More copies of one document than this is a typing error, not a dossier.
+MAX_COPIES = 99
+
+
 @dataclass
 class AttachedDocument:
+    """A required document handed in: its scan (none for paper received unscanned), in what form, how many."""
+
     requirement: int
-    file: int
+    file: int | None = None
+    submitted_as: str = SubmittedAs.ELECTRONIC
+    copies: int = 1
 
 
 @dataclass
@@ -183,7 +191,8 @@ def _document_problems(
     actor: User, case: Case, documents: list[AttachedDocument]
 ) -> tuple[dict[int, UploadedFile], list[FieldProblem]]:
     requirements = {d.pk: d for d in case.documents.all()}
-    files = {f.pk: f for f in UploadedFile.objects.filter(owner=actor, pk__in=[d.file for d in documents])}
+    file_ids = [d.file for d in documents if d.file is not None]
+    files = {f.pk: f for f in UploadedFile.objects.filter(owner=actor, pk__in=file_ids)}
     problems = []
     for index, document in enumerate(documents):
         if document.requirement not in requirements:
@@ -192,10 +201,7 @@ def _document_problems(
                     f"documents.{index}.requirement", "unknown", _("Not a document this case requires.")
                 )
             )
-        if document.file not in files:
-            problems.append(
-                FieldProblem(f"documents.{index}.file", "unknown", _("No such file uploaded by you."))
-            )
+        problems += _handed_in_problems(index, document, files)
     given = {d.requirement for d in documents}
     for requirement in requirements.values():
         if requirement.mandatory and requirement.pk not in given:
@@ -203,6 +209,49 @@ def _document_problems(
                 FieldProblem("documents", "missing", _("Missing required document: %s.") % requirement.name)
             )
     return files, problems
+
+
+def _handed_in_problems(
+    index: int, document: AttachedDocument, files: dict[int, UploadedFile]
+) -> list[FieldProblem]:
+    """What is wrong with the file, the form and the number of copies of one document."""
+    problems = []
+    if document.file is not None and document.file not in files:
+        problems.append(
+            FieldProblem(f"documents.{index}.file", "unknown", _("No such file uploaded by you."))
+        )
+    if document.submitted_as not in SubmittedAs.values:
+        problems.append(
+            FieldProblem(
+                f"documents.{index}.submitted_as",
+                "invalid",
+                _("Use original, certified_copy, photocopy or electronic."),
+            )
+        )
+    elif document.file is None and document.submitted_as == SubmittedAs.ELECTRONIC:
+        problems.append(
+            FieldProblem(f"documents.{index}.file", "required", _("An electronic document needs its file."))
+        )
+    copies = document.copies
+    if isinstance(copies, bool) or not isinstance(copies, int) or not 1 <= copies <= MAX_COPIES:
+        problems.append(
+            FieldProblem(
+                f"documents.{index}.copies",
+                "invalid",
+                _("Give a whole number of copies from 1 to %d.") % MAX_COPIES,
+            )
+        )
+    return problems
+
+
+def intake_problems(actor: User, intake: Intake) -> list[FieldProblem]:
+    """Every problem `create_dossier` would report for `intake`, found without writing anything: a page can
+    check an application before its review with exactly the rules its submission will meet."""
+    try:
+        _resolve(actor, intake, timezone.localdate())
+    except InvalidInput as exc:
+        return exc.errors
+    return []
 
 
 def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) -> Dossier:
@@ -247,7 +296,12 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
         dossier.save()
         documents = DossierDocument.objects.bulk_create(
             DossierDocument(
-                dossier=dossier, requirement_id=d.requirement, file=resolved.files[d.file], added_at=now
+                dossier=dossier,
+                requirement_id=d.requirement,
+                file=resolved.files[d.file] if d.file is not None else None,
+                submitted_as=d.submitted_as,
+                copies=d.copies,
+                added_at=now,
             )
             for d in intake.documents
         )

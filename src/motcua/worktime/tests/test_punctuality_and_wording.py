@@ -90,3 +90,9 @@ def test_a_negative_duration_has_no_words():
 )
 def test_remaining_time_in_words(minutes: int, language: str, text: str):
     assert describe_remaining(minutes, 480, language) == text
+
+
+@pytest.mark.parametrize(("language", "text"), [("vi", "quá hạn"), ("en", "overdue")])
+def test_a_deadline_passed_after_hours_is_overdue_not_zero_minutes_left(language: str, text: str):
+    assert describe_remaining(0, 480, language, past_due=True) == text
+    assert describe_remaining(-60, 480, language, past_due=True) != text
