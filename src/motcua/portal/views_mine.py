@@ -1,0 +1,358 @@
+"""The citizen's own dossiers: the list (drafts first), and one dossier with its history in plain words and
+what the citizen can do now (send a supplement, pay, collect or download the result, withdraw, rate)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.catalog.selectors import intake_offer
+from motcua.core.errors import DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
+from motcua.dossiers.lifecycle import clock_running
+from motcua.dossiers.models import Dossier, Satisfaction, SupplementRequest
+from motcua.dossiers.policy import allowed_actions
+from motcua.dossiers.selectors import dossier_documents, dossier_events, with_reference_rows
+from motcua.dossiers.services.feedback import rate_dossier
+from motcua.dossiers.timing import dossier_timing
+from motcua.portal import services
+from motcua.portal.eform import browser_messages, errors_by_field
+from motcua.portal.models import ApplicationDraft
+from motcua.portal.services import Expected
+from motcua.portal.views_apply import (
+    ACCEPT_FILES,
+    Target,
+    UploadSlot,
+    error_message,
+    posted_version,
+    problem_summary,
+    send_file,
+    slot_json,
+    upload_failed,
+    upload_limit,
+    wants_json,
+)
+
+PAGE_SIZE = 20
+
+
+def _stale_notice() -> str:
+    return _(
+        "The dossier changed while you were looking at it. Here is its current state; check it and try again."
+    )
+
+
+# --- the list ----------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DraftRow:
+    draft: ApplicationDraft
+    procedure_name: str
+
+
+@dataclass(frozen=True)
+class DossierRow:
+    dossier: Dossier
+    status_text: str
+    tone: str
+    expected: Expected
+
+    @property
+    def todo(self) -> str:
+        return str(services.EXPECTED_TEXT[self.expected])
+
+    @property
+    def needs_action(self) -> bool:
+        return self.expected in services.ACTION_NEEDED
+
+
+def _draft_row(draft: ApplicationDraft) -> DraftRow:
+    offer = intake_offer(draft.procedure.local_code, timezone.localdate())
+    return DraftRow(draft, offer.version.name if offer else draft.procedure.local_code)
+
+
+def _dossier_row(request: HttpRequest, dossier: Dossier) -> DossierRow:
+    with_reference_rows(dossier)
+    rated = getattr(dossier, "rating", None) is not None
+    expected = services.expected_of_applicant(dossier, allowed_actions(request.user, dossier), rated)
+    text, tone = services.citizen_status(dossier, expected)
+    return DossierRow(dossier, str(text), tone, expected)
+
+
+@login_required
+def my_dossiers(request: HttpRequest) -> HttpResponse:
+    drafts = [_draft_row(d) for d in services.open_drafts(request.user)]
+    page = Paginator(services.my_dossiers(request.user).select_related("current_step"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "portal/mine/list.html",
+        {"drafts": drafts, "page": page, "rows": [_dossier_row(request, d) for d in page]},
+    )
+
+
+# --- one dossier -------------------------------------------------------------------------------------------
+
+
+def _mine(request: HttpRequest, code: str) -> Dossier:
+    try:
+        return services.my_dossier(request.user, code)
+    except NotFound as error:
+        raise Http404(str(error)) from None
+
+
+def _supplement_slots(
+    dossier: Dossier,
+    supplement: SupplementRequest,
+    errors: dict[str, list[str]],
+    open_: bool,
+) -> list[UploadSlot]:
+    uploads = services.supplement_uploads(supplement)
+    slots = []
+    for index, item in enumerate(supplement.items):
+        name = services.supplement_field(index)
+        args = {"code": dossier.code, "item": index}
+        pending = uploads.get(index)
+        description, needed = services.item_texts(item)
+        slots.append(
+            UploadSlot(
+                name=name,
+                label=description,
+                detail=needed,
+                required=open_,
+                file=pending.file if pending else None,
+                errors=errors.get(name, []),
+                upload_url=reverse("portal:my-dossier-supplement-upload", kwargs=args),
+                remove_url=reverse("portal:my-dossier-supplement-remove", kwargs=args),
+            )
+        )
+    return slots
+
+
+def _render_detail(
+    request: HttpRequest,
+    dossier: Dossier,
+    *,
+    problems: Sequence[FieldProblem] = (),
+    notice: str = "",
+    values: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    events = list(dossier_events(dossier))
+    allowed = allowed_actions(request.user, dossier)
+    rating = services.dossier_rating(dossier)
+    expected = services.expected_of_applicant(dossier, allowed, rating is not None)
+    errors = errors_by_field(problems)
+    supplement = (
+        services.latest_supplement(dossier)
+        if expected in (Expected.SUPPLEMENT, Expected.SUPPLEMENT_SENT)
+        else None
+    )
+    slots = (
+        _supplement_slots(dossier, supplement, errors, expected == Expected.SUPPLEMENT) if supplement else []
+    )
+    targets = {slot.name: Target(slot.id) for slot in slots} | {
+        "note": Target("supplement-note"),
+        "score": Target("rating-score"),
+        "comment": Target("rating-comment"),
+    }
+    text, tone = services.citizen_status(dossier, expected)
+    fix_request = services.latest_data(events, "request_fix") if expected == Expected.FIX else {}
+    context: dict[str, Any] = {
+        "dossier": dossier,
+        "status_text": text,
+        "tone": tone,
+        "expected": expected,
+        # While the clock is stopped (a supplement awaited) the time left would mislead: it is recounted.
+        "remaining": dossier_timing(dossier, timezone.now(), get_language() or "vi").remaining
+        if clock_running(dossier.status)
+        else None,
+        "timeline": services.timeline(events),
+        "documents": [d for d in dossier_documents(dossier) if d.file_id],
+        "supplement": supplement,
+        "slots": slots,
+        "payment_due": services.payment_due(events) if expected == Expected.PAY else None,
+        "fix_request": fix_request,
+        "fix_items": [services.item_line(i) for i in fix_request.get("items") or [] if isinstance(i, dict)],
+        "result_unit": services.result_unit(dossier),
+        "may_withdraw": "withdraw" in allowed,
+        "rating": rating,
+        "scores": Satisfaction.choices,
+        "errors": errors,
+        "summary": problem_summary(problems, targets),
+        "notice": notice,
+        "values": values or {},
+        "max_bytes": upload_limit(),
+        "accept_files": ACCEPT_FILES,
+        "browser_messages": browser_messages(),
+    }
+    return render(request, "portal/mine/detail.html", context, status=status)
+
+
+@login_required
+def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
+    return _render_detail(request, _mine(request, code))
+
+
+@login_required
+def dossier_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
+    try:
+        return send_file(services.dossier_file(request.user, code, pk))
+    except NotFound as error:
+        raise Http404(str(error)) from None
+
+
+def _failed(request: HttpRequest, code: str, error: DomainError, values: dict[str, str]) -> HttpResponse:
+    """An action refused: a stale page gets the current state; anything else its problems on the fields."""
+    dossier = _mine(request, code)
+    if isinstance(error, StaleVersion):
+        return _render_detail(request, dossier, notice=_stale_notice(), values=values, status=409)
+    problems = error.errors or [FieldProblem("", error.slug, str(error.detail))]
+    return _render_detail(request, dossier, problems=problems, values=values, status=error.status)
+
+
+# --- supplement --------------------------------------------------------------------------------------------
+
+
+def _detail_url(code: str, anchor: str = "") -> str:
+    return reverse("portal:my-dossier", kwargs={"code": code}) + (f"#{anchor}" if anchor else "")
+
+
+def _supplement_slot_answer(request: HttpRequest, code: str, item: int, status: int = 200) -> HttpResponse:
+    if not wants_json(request):
+        return redirect(_detail_url(code, "supplement"))
+    dossier = _mine(request, code)
+    supplement = services.latest_supplement(dossier)
+    assert supplement is not None
+    slot = _supplement_slots(dossier, supplement, {}, True)[item]
+    return slot_json(request, slot, status)
+
+
+@login_required
+@require_POST
+def upload_supplement(request: HttpRequest, code: str, item: int) -> HttpResponse:
+    upload = request.FILES.get("file")
+    try:
+        if upload is None:
+            raise InvalidInput.field("file", "required", _("Choose a file to upload."))
+        services.attach_supplement_file(request.user, code, item, upload)
+    except NotFound as error:
+        raise Http404(str(error)) from None
+    except DomainError as error:
+        return upload_failed(request, error, _detail_url(code, "supplement"))
+    if not wants_json(request):
+        messages.success(request, _("The file was uploaded."))
+    return _supplement_slot_answer(request, code, item, status=201)
+
+
+@login_required
+@require_POST
+def remove_supplement(request: HttpRequest, code: str, item: int) -> HttpResponse:
+    try:
+        services.remove_supplement_file(request.user, code, item)
+    except NotFound as error:
+        raise Http404(str(error)) from None
+    except DomainError as error:
+        return upload_failed(request, error, _detail_url(code, "supplement"))
+    return _supplement_slot_answer(request, code, item)
+
+
+def _store_posted_supplement_files(request: HttpRequest, dossier: Dossier) -> list[FieldProblem]:
+    """Without JavaScript the files come with the "send" form: store each first."""
+    supplement = services.latest_supplement(dossier)
+    problems = []
+    for index in range(len(supplement.items) if supplement else 0):
+        name = services.supplement_field(index)
+        if (upload := request.FILES.get(name)) is None:
+            continue
+        try:
+            services.attach_supplement_file(request.user, dossier.code, index, upload)
+        except DomainError as error:
+            problems.append(FieldProblem(name, "upload", error_message(error)))
+    return problems
+
+
+@login_required
+@require_POST
+def send_supplement(request: HttpRequest, code: str) -> HttpResponse:
+    dossier = _mine(request, code)
+    note = request.POST.get("note", "")
+    values = {"note": note}
+    if problems := _store_posted_supplement_files(request, dossier):
+        return _render_detail(request, dossier, problems=problems, values=values, status=422)
+    try:
+        services.send_supplement(request.user, code, posted_version(request), note)
+    except DomainError as error:
+        return _failed(request, code, error, values)
+    messages.success(request, _("The documents were sent. The officer will check them and tell you."))
+    return redirect(_detail_url(code))
+
+
+# --- withdraw and rate -------------------------------------------------------------------------------------
+
+
+@login_required
+def withdraw(request: HttpRequest, code: str) -> HttpResponse:
+    """A confirmation page with the reason (GET), then the withdrawal (POST)."""
+    dossier = _mine(request, code)
+    reason = request.POST.get("reason", "")
+    problems: list[FieldProblem] = []
+    notice = ""
+    if request.method == "POST":
+        try:
+            services.withdraw(request.user, code, posted_version(request), reason)
+        except StaleVersion:
+            dossier, notice = _mine(request, code), _stale_notice()
+        except InvalidInput as error:
+            problems = error.errors
+        except DomainError as error:
+            return _failed(request, code, error, {})
+        else:
+            messages.success(request, _("Your dossier was withdrawn."))
+            return redirect(_detail_url(code))
+    allowed = allowed_actions(request.user, dossier)
+    if "withdraw" not in allowed:
+        return _render_detail(request, dossier, notice=notice, status=409 if notice else 200)
+    # An open dossier: the rating, asked for once it is returned, does not enter into it.
+    expected = services.expected_of_applicant(dossier, allowed, rated=False)
+    text, tone = services.citizen_status(dossier, expected)
+    return render(
+        request,
+        "portal/mine/withdraw.html",
+        {
+            "dossier": dossier,
+            "status_text": text,
+            "tone": tone,
+            "reason": reason,
+            "errors": errors_by_field(problems),
+            "summary": problem_summary(problems, {"reason": Target("withdraw-reason")}),
+            "notice": notice,
+        },
+        status=409 if notice else 422 if problems else 200,
+    )
+
+
+@login_required
+@require_POST
+def rate(request: HttpRequest, code: str) -> HttpResponse:
+    _mine(request, code)
+    values = {"score": request.POST.get("score", ""), "comment": request.POST.get("comment", "")}
+    try:
+        rate_dossier(request.user, code, values["score"], values["comment"])  # type: ignore[arg-type]
+    except DomainError as error:
+        return _failed(request, code, error, values)
+    messages.success(request, _("Thank you for rating the service."))
+    return redirect(_detail_url(code, "rating"))
