@@ -1,10 +1,12 @@
 from django.apps import AppConfig
 from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.utils.translation import gettext_lazy as _
 
 
 class CatalogConfig(AppConfig):
     name = "motcua.catalog"
     label = "catalog"
+    verbose_name = _("Procedure catalogue")
 
     def ready(self) -> None:
         from motcua.catalog import models

@@ -1,9 +1,11 @@
 from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
 
 
 class WorktimeConfig(AppConfig):
     name = "motcua.worktime"
     label = "worktime"
+    verbose_name = _("Working calendar")
 
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
