@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PG_TEST_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/motcua)
 
-.PHONY: run test install browser lint typecheck test-sqlite test-postgres clean
+.PHONY: run test install browser e2e screenshots bench-pages lint typecheck test-sqlite test-postgres clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=..."; exit 1; }
@@ -37,7 +37,9 @@ lint: install
 
 typecheck: install
 	$(BIN)/mypy -p motcua.core -p motcua.worktime -m motcua.org.services -m motcua.org.selectors \
-		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.dossiers.applicants -m motcua.demo.simulation
+		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.dossiers.applicants -m motcua.dossiers.inbox -m motcua.demo.simulation \
+		-m motcua.org.accounts -p motcua.printing -m motcua.portal.services -m motcua.portal.eform \
+		-m motcua.portal.selectors -m motcua.portal.identity -m motcua.backoffice.action_forms -m motcua.backoffice.access
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:
@@ -55,6 +57,16 @@ test-postgres: install browser
 	fi
 
 test: lint typecheck test-sqlite test-postgres
+
+# The browser tests alone (they also run within `make test`); `make screenshots` refreshes docs/screenshots.
+e2e: install browser
+	$(BIN)/pytest -p no:cacheprovider -q src/motcua/e2e
+
+screenshots: install browser
+	MOTCUA_SCREENSHOTS=1 $(BIN)/pytest -p no:cacheprovider -q src/motcua/e2e
+
+bench-pages: install
+	$(BIN)/python bench/pages.py $(if $(QUICK),--quick)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache

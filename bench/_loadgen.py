@@ -71,6 +71,7 @@ class Connection:
         self.port = port
         self.sock: socket.socket | None = None
         self.buffer = b""
+        self.headers: dict[bytes, bytes] = {}  # of the last response, names and values lowercased
 
     def close(self) -> None:
         if self.sock is not None:
@@ -138,6 +139,7 @@ class Connection:
             raise
         if headers.get(b"connection") == b"close":
             self.close()
+        self.headers = headers
         return status, body
 
 
