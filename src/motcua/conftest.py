@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
@@ -43,9 +44,12 @@ def _fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True)
 def _fresh_caches():
+    # The reference caches and Django's cache (officers' inbox counts) start empty in every test.
     clear_reference_caches()
+    cache.clear()
     yield
     clear_reference_caches()
+    cache.clear()
 
 
 @dataclass

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import reduce
 from operator import or_
@@ -101,6 +101,8 @@ class TabCount:
     tab: Tab
     count: int
     capped: bool  # there are more than `count`
+    # For a tab counted status by status, how many in each (up to the cap); a status not reached is absent.
+    by_status: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -255,20 +257,37 @@ def _sort_key(values: tuple[Any, ...]) -> tuple[tuple[bool, Any], ...]:
     return tuple((value is None, 0 if value is None else value) for value in values)
 
 
+# Below this many dossiers, the statuses of a tab are read in one query that finds them by its conditions
+# and sorts them. Walking a status's range in due order suits a status the tab is dense in, and reads the
+# whole range for one it is sparse in: a leader's "my work" among a commune's 100,000 open dossiers took
+# 200 ms that way and 30 ms in one query; a counter officer's thousands took 10 ms that way, 130 ms in one.
+FEW_TO_SORT = 300
+
+
+def _sparse_statuses(user: AnyUser, tab: Tab, now: dt.datetime) -> frozenset[str]:
+    """The statuses in which the tab holds few dossiers, by its counts (kept a while per officer)."""
+    count = next(c for c in tab_counts(user, now) if c.tab == tab)
+    return frozenset(status for status, found in count.by_status.items() if found < FEW_TO_SORT)
+
+
 def _page_ids(user: AnyUser, query: InboxQuery, now: dt.datetime) -> list[int]:
     """The ids of the page's dossiers, and of the first of the next page if there is one. Ids alone: the rows
     a deep page skips are not joined to their steps and officers."""
     start, stop = (query.page - 1) * query.page_size, query.page * query.page_size + 1
-    if query.sort not in _SPLIT_BY_STATUS:
+    conditions = _conditions_asked(user, query, now)
+    sparse = _sparse_statuses(user, query.tab, now) & set(conditions)
+    if query.sort not in _SPLIT_BY_STATUS or sparse == set(conditions):
         return list(inbox_dossiers(user, query, now).values_list("id", flat=True)[start:stop])
     columns = _ORDER_COLUMNS[query.sort]
     ordering = _ordering(query.sort, query.descending)
     searched = _searched(user, query)
+    branches = [Q(cond, status=status) for status, cond in conditions.items() if status not in sparse]
+    if sparse:
+        branches.append(reduce(or_, (Q(conditions[status], status=status) for status in sorted(sparse))))
     keyed: list[tuple[Any, ...]] = []
-    for status, condition in _conditions_asked(user, query, now).items():
-        # Each status with its own condition alone: a simple filter the planner estimates well.
-        branch = searched.filter(condition, status=status).order_by(*ordering)
-        keyed += branch.values_list(*columns)[:stop]
+    for branch in branches:
+        # Each dense status with its own condition alone: a simple filter the planner estimates well.
+        keyed += searched.filter(branch).order_by(*ordering).values_list(*columns)[:stop]
     keyed.sort(key=_sort_key, reverse=query.descending)
     return [values[-1] for values in keyed[start:stop]]
 
@@ -341,6 +360,7 @@ def _count_tabs(user: AnyUser, now: dt.datetime, cap: int) -> list[TabCount]:
     counts = []
     for tab in Tab:
         conditions = _tab(user, tab, now)
+        per_status: dict[str, int] = {}
         if _is_everything(conditions):
             found = count(visible)
         else:
@@ -348,8 +368,9 @@ def _count_tabs(user: AnyUser, now: dt.datetime, cap: int) -> list[TabCount]:
             for status, condition in sorted(conditions.items()):
                 if found > cap:
                     break
-                found += count_status(status, condition)
-        counts.append(TabCount(tab, min(found, cap), found > cap))
+                per_status[status] = count_status(status, condition)
+                found += per_status[status]
+        counts.append(TabCount(tab, min(found, cap), found > cap, per_status))
     return counts
 
 

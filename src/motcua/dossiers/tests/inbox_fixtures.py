@@ -8,7 +8,6 @@ from zoneinfo import ZoneInfo
 
 import time_machine
 from django.contrib.auth.models import User
-from django.core.cache import cache
 
 from motcua.conftest import VALID_FORM, World
 from motcua.dossiers.models import Dossier
@@ -29,8 +28,6 @@ class Desk:
     def __init__(self, world: World) -> None:
         self.world = world
         self._scans: dict[str, int] = {}
-        # Tab counts are kept per officer for a while; another test's officer may have had the same id.
-        cache.clear()
 
     def user(self, username: str) -> User:
         return User.objects.get(username=username)
