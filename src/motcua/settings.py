@@ -188,3 +188,6 @@ AUTHENTICATION_BACKENDS = ["motcua.org.accounts.SignInBackend"]
 
 # The public address of the portal, printed in QR codes and e-mails; empty means the address of the request.
 MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").rstrip("/")
+
+# Vietnamese dates as offices write them (motcua/formats/vi); English keeps Django's.
+FORMAT_MODULE_PATH = ["motcua.formats"]

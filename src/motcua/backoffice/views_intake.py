@@ -401,7 +401,7 @@ def _checklist(page: IntakePage, user: User) -> list[Checklist]:
                     choices=[(value, str(label)) for value, label in SubmittedAs.choices],
                     **about,
                 ),
-                copies=_widget(page, f"{prefix}-copies", Kind.NUMBER, _("Copies"), **about),
+                copies=_widget(page, f"{prefix}-copies", Kind.NUMBER, _("Number of copies"), **about),
                 scan=_widget(
                     page,
                     f"{prefix}-scan",

@@ -6,4 +6,4 @@ from django.utils.translation import gettext as _
 
 
 def site(request: HttpRequest) -> dict[str, object]:
-    return {"site_name": settings.MOTCUA_SITE_NAME or _("Public services portal")}
+    return {"brand_name": settings.MOTCUA_SITE_NAME or _("Public services portal")}

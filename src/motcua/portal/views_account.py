@@ -131,10 +131,7 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
-        context = super().get_context_data(**kwargs)
-        # Django names the site after the request's host; the layout's site_name (core.context) must win.
-        context.pop("site_name", None)
-        return {**context, "providers": list(providers)}
+        return {**super().get_context_data(**kwargs), "providers": list(providers)}
 
 
 class SignOutView(auth_views.LogoutView):

@@ -83,3 +83,11 @@ def test_signing_out_returns_to_the_sign_in_page(world):
     response = client.post("/office/logout/")
     assert response.status_code == 302 and response["Location"] == "/office/login/"
     assert client.get("/office/").status_code == 302
+
+
+@pytest.mark.parametrize("path", ["/office/login/", "/admin/login/"])
+def test_sign_in_pages_carry_the_site_name_not_the_host(db, client, settings, path):
+    settings.MOTCUA_SITE_NAME = "Cổng Dịch vụ công Hà Nội"
+    page = client.get(path, HTTP_HOST="dvc.example.vn").content.decode()
+    assert "Cổng Dịch vụ công Hà Nội" in page
+    assert "dvc.example.vn" not in page

@@ -30,3 +30,17 @@ def test_problems_in_the_callers_language(client, db):
     assert client.get("/api/v1/procedures/9.999999").json()["title"] == "Không tìm thấy"
     english = client.get("/api/v1/procedures/9.999999", headers={"Accept-Language": "en"})
     assert english.json()["title"] == "Not found"
+
+
+def test_vietnamese_dates_read_as_offices_write_them():
+    import datetime as dt
+
+    from django.utils import formats, translation
+
+    with translation.override("vi"):
+        assert formats.date_format(dt.date(2026, 3, 2), "SHORT_DATE_FORMAT") == "02/03/2026"
+        assert (
+            formats.date_format(dt.datetime(2026, 3, 2, 14, 5), "SHORT_DATETIME_FORMAT") == "14:05 02/03/2026"
+        )
+    with translation.override("en"):
+        assert formats.date_format(dt.date(2026, 3, 2), "SHORT_DATE_FORMAT") == "03/02/2026"
