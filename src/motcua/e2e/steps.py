@@ -38,11 +38,30 @@ def labelled(text: str) -> re.Pattern[str]:
 
 
 def shoot(page: Page, name: str, full_page: bool = True) -> None:
-    """Keep the page as docs/screenshots/<name>.png when MOTCUA_SCREENSHOTS=1 (the README shows them)."""
+    """Keep the page as docs/screenshots/<name>.png when MOTCUA_SCREENSHOTS=1 (the README shows them).
+
+    The README shows the product as a newcomer meets it, in Vietnamese: the page's address is opened again in
+    a second browser profile with the same session and viewport but Vietnamese chosen, so the test's own
+    page, and whatever was typed in it, are left as they were."""
     if os.environ.get("MOTCUA_SCREENSHOTS") != "1":
         return
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    context = page.context
+    assert context.browser is not None
+    state = context.storage_state()
+    cookies = [c for c in state["cookies"] if c["name"] != "django_language"]
+    sibling = context.browser.new_context(
+        storage_state={"cookies": cookies, "origins": state["origins"]},
+        viewport=page.viewport_size,
+        locale="vi-VN",
+    )
+    try:
+        sibling.add_cookies([{"name": "django_language", "value": "vi", "url": page.url}])
+        view = sibling.new_page()
+        view.goto(page.url)
+        view.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=full_page)
+    finally:
+        sibling.close()
 
 
 def pdf_file(title: str) -> bytes:
