@@ -16,7 +16,7 @@ from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenie
 from motcua.core.identifiers import personal_id_problem
 from motcua.org.constants import MAX_DELEGATION_MONTHS, Role
 from motcua.org.models import Agency, ApiToken, CitizenProfile, Delegation, DelegationAudit, StaffRole
-from motcua.org.selectors import has_role
+from motcua.org.selectors import has_role, roles_in
 
 TOKEN_BYTES = 32
 
@@ -187,8 +187,13 @@ class SigningCapacity:
 
 
 def signing_capacity(user: User, agency_id: int, procedure_code: str, on: dt.date) -> SigningCapacity | None:
-    if has_role(user, agency_id, [Role.UNIT_LEADER]):
+    held = roles_in(user, agency_id)
+    if Role.UNIT_LEADER in held:
         return SigningCapacity(direct=True)
+    # A delegate is an officer of the agency (grant_delegation): without a role there, no delegation applies,
+    # and a citizen's or another unit's page costs no delegation query per dossier.
+    if not held:
+        return None
     active = Delegation.objects.filter(
         delegate_id=user.pk,
         agency_id=agency_id,

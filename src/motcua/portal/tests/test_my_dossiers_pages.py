@@ -156,3 +156,26 @@ def test_a_request_to_complete_an_online_submission_says_what_and_where(world):
     assert "Tờ khai chưa ký" in page and "Tờ khai có chữ ký — Bản chính" in page
     listing = _client("citizen").get(reverse("portal:my-dossiers")).content.decode()
     assert "Complete your dossier as the counter asked" in listing
+
+
+def test_the_list_costs_the_same_queries_for_two_dossiers_in_process_as_for_four(world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_for_the_list() -> int:
+        client = _client("citizen")
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("portal:my-dossiers")).status_code == 200
+        return len(captured.captured_queries)
+
+    def in_process() -> None:
+        code = online_dossier(world)
+        for username, action in [("counter", "accept"), ("counter", "forward")]:
+            assert act(world, username, code, action).status_code == 200
+
+    in_process()
+    in_process()
+    with_two = queries_for_the_list()
+    in_process()
+    in_process()
+    assert queries_for_the_list() == with_two
