@@ -25,6 +25,7 @@ from django.views.decorators.http import require_GET, require_POST
 from motcua.backoffice import action_forms
 from motcua.backoffice.access import staff_required
 from motcua.backoffice.action_forms import ActionForm, Kind, Widget
+from motcua.catalog.forms_schema import ordered_properties
 from motcua.core.errors import DomainError, FieldProblem, NotFound, StaleVersion
 from motcua.dossiers.inbox import forget_tab_counts
 from motcua.dossiers.lifecycle import (
@@ -167,7 +168,7 @@ def _display(value: Any, schema: dict[str, Any]) -> str:
 
 def form_answers(schema: dict[str, Any], data: dict[str, Any]) -> list[Answer]:
     """The e-form answers as label and value, labelled with the schema's titles, in the schema's order."""
-    properties: dict[str, Any] = schema.get("properties") or {}
+    properties = dict(ordered_properties(schema))
     answers = [
         Answer(str(spec.get("title") or name), _display(data[name], spec))
         for name, spec in properties.items()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from functools import lru_cache
 from typing import Any
 
@@ -30,6 +31,17 @@ def with_field_order(schema: dict[str, Any]) -> dict[str, Any]:
     }
     ordered.setdefault(FIELD_ORDER, list(properties))
     return ordered
+
+
+def ordered_properties(schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
+    """An object schema's properties in the order its author wrote them: its "x-order" list first, then any
+    property the list leaves out."""
+    properties = schema.get("properties") or {}
+    order = schema.get(FIELD_ORDER)
+    first = [key for key in order if key in properties] if isinstance(order, list) else []
+    return [(key, properties[key]) for key in first] + [
+        (k, v) for k, v in properties.items() if k not in first
+    ]
 
 
 def schema_problem(schema: Any) -> str | None:

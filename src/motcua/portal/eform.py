@@ -26,7 +26,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
-from motcua.catalog.forms_schema import FIELD_ORDER, form_problems
+from motcua.catalog.forms_schema import form_problems, ordered_properties
 from motcua.core.errors import FieldProblem
 from motcua.core.input import has_unstorable_text
 
@@ -163,21 +163,10 @@ def _leaf(name: str, spec: Mapping[str, Any], required: bool) -> EField:
     return EField(widget=widget, attrs=tuple(_string_attrs(spec)), **common)
 
 
-def _ordered(schema: Mapping[str, Any]) -> list[tuple[str, Any]]:
-    """The properties in the order the form shows them: the schema's "x-order" list first when it has one,
-    because PostgreSQL's jsonb keeps an object's keys sorted by length, not as written; then the rest."""
-    properties = schema.get("properties", {})
-    order = schema.get(FIELD_ORDER)
-    first = [key for key in order if key in properties] if isinstance(order, list) else []
-    return [(key, properties[key]) for key in first] + [
-        (k, v) for k, v in properties.items() if k not in first
-    ]
-
-
 def _fields(schema: Mapping[str, Any], prefix: str) -> tuple[EField, ...]:
     needed = set(schema.get("required", []))
     result = []
-    for key, spec in _ordered(schema):
+    for key, spec in ordered_properties(schema):
         name = f"{prefix}.{key}"
         if spec.get("type") == "object" or "properties" in spec:
             label = spec.get("title") or key

@@ -238,3 +238,15 @@ def test_supplement_requests_are_listed_with_their_items(world):
     assert "Bản sao CCCD của cha (Bản sao có chứng thực)" in shown and "not submitted yet" in shown
     assert "Clock paused: waiting for the applicant" in shown
     assert "Submit the supplement" in shown  # the counter may hand in what the applicant brings
+
+
+def test_form_answers_follow_the_authors_order_not_the_databases():
+    from motcua.backoffice.views_dossier import form_answers
+
+    # As PostgreSQL's jsonb hands a schema back: keys sorted by length, the written order kept in "x-order".
+    schema = {
+        "properties": {"tre": {"title": "Trẻ"}, "ngay_sinh": {"title": "Ngày sinh"}},
+        "x-order": ["ngay_sinh", "tre"],
+    }
+    answers = form_answers(schema, {"tre": "Bình", "ngay_sinh": "2026-11-01", "cu": "x"})
+    assert [a.label for a in answers] == ["Ngày sinh", "Trẻ", "cu"]
