@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "motcua.printing",
     "motcua.portal",
     "motcua.backoffice",
+    "motcua.stats",
 ]
 
 MIDDLEWARE = [

@@ -437,6 +437,7 @@ def _issue_result(ctx: ActionContext) -> None:
     record_delegated_signature(capacity, ctx.actor, dossier.code)
     ctx.data.update(
         result_number=dossier.result_number,
+        result_file=dossier.result_file_id,
         signed_as="direct" if capacity.direct else "on_behalf",
         delegation=capacity.delegation.pk if capacity.delegation else None,
     )
