@@ -13,5 +13,6 @@ urlpatterns = [
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
     path("office/", include("motcua.backoffice.urls")),
     path("print/", include("motcua.printing.urls")),
+    path("", include("motcua.stats.urls")),
     path("", include("motcua.portal.urls")),
 ]
