@@ -25,12 +25,12 @@ WORKLOAD = "workload"
 NO_DUE = dt.date(9999, 12, 31)
 ONE_DAY = dt.timedelta(days=1)
 
-RECEIVED_COLUMN = {
+RECEIVED_COLUMN: dict[str, str] = {
     Channel.COUNTER: "received_counter",
     Channel.ONLINE: "received_online",
     Channel.POST: "received_post",
 }
-RESOLVED_COLUMN = {
+RESOLVED_COLUMN: dict[str, str] = {
     Punctuality.EARLY: "resolved_early",
     Punctuality.ON_TIME: "resolved_on_time",
     Punctuality.LATE: "resolved_late",
