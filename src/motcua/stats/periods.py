@@ -93,9 +93,11 @@ def reporting_period(year: int, first_month: int, months: int, cutoff: int | Non
     if not cutoff:
         return Period(start_month, month_end(end_month))
     previous = start_month - ONE_DAY
-    return Period(
-        previous.replace(day=min(cutoff + 1, month_end(previous).day)), end_month.replace(day=cutoff)
-    )
+    # A cut-off late in the month stops at the end of a short month (the 30th in February is its 28th).
+    first = previous.replace(day=min(cutoff + 1, month_end(previous).day))
+    if cutoff >= month_end(previous).day:
+        first = start_month
+    return Period(first, end_month.replace(day=min(cutoff, month_end(end_month).day)))
 
 
 def month_period(year: int, month: int, cutoff: int | None = None) -> Period:

@@ -15,6 +15,7 @@ from motcua.stats.periods import (
     before,
     cover,
     month_end,
+    month_period,
     quarter_period,
     year_period,
 )
@@ -67,3 +68,10 @@ def test_reporting_periods_follow_the_cut_off_day():
     # Decree 09/2019: from the 15th of the month before the period to the 14th of its last month.
     assert year_period(2026, cutoff=14) == Period(dt.date(2025, 12, 15), dt.date(2026, 12, 14))
     assert quarter_period(2026, 1, cutoff=14) == Period(dt.date(2025, 12, 15), dt.date(2026, 3, 14))
+
+
+@given(st.integers(0, 31), st.integers(2020, 2030), st.integers(1, 12))
+def test_consecutive_months_tile_for_any_cut_off_day(cutoff, year, month):
+    this = month_period(year, month, cutoff=cutoff)
+    following = month_period(year + month // 12, month % 12 + 1, cutoff=cutoff)
+    assert this.first <= this.last and this.last + ONE_DAY == following.first
