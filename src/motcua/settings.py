@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.backoffice",
     "motcua.stats",
+    "motcua.alerts",
 ]
 
 MIDDLEWARE = [
@@ -129,6 +130,11 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Browser libraries come from npm (package.json, `npm ci` in `make install`), never from the repository; a
+# checkout without them still starts, and its dashboards show their tables without charts.
+chart_js_dist = BASE_DIR.parent.parent / "node_modules" / "chart.js" / "dist"
+if chart_js_dist.is_dir():
+    STATICFILES_DIRS.append(("vendor/chartjs", chart_js_dist))
 # WhiteNoise serves the collected files in production; outside it, straight from the apps, reloaded on change.
 WHITENOISE_USE_FINDERS = not PRODUCTION
 WHITENOISE_AUTOREFRESH = DEBUG
@@ -164,11 +170,24 @@ LOGGING = {
 # How many new appointment dates a dossier may be given by apology (DOMAIN.md §2.4: one by default, [K/D]).
 MOTCUA_MAX_APOLOGIES = int(os.environ.get("MOTCUA_MAX_APOLOGIES", "1"))
 
+# The data cut-off day of periodic reports (Decree 09/2019: from the 15th of the month before the period to
+# the 14th of its last month [K]); 0 reports calendar months.
+MOTCUA_REPORT_CUTOFF_DAY = int(os.environ.get("MOTCUA_REPORT_CUTOFF_DAY", "14"))
+
 # The name the pages carry in their header and title; a deployment names its province here.
 MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "")
 
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:my-dossiers"
+
+# Deadline alerts (docs/operations/worker.md). "Due soon" is this much working time before a deadline: 8
+# hours, one working day, is DOMAIN.md §4.4's "within 24 h" counted on the office clock, so that a deadline on
+# Monday morning is flagged on Friday rather than on Sunday. A missed deadline is escalated to the assignee,
+# the unit leader and the head of agency once it is over by the working hours listed. The scan runs every
+# MOTCUA_ALERT_INTERVAL_MINUTES.
+MOTCUA_ALERT_DUE_SOON_HOURS = int(os.environ.get("MOTCUA_ALERT_DUE_SOON_HOURS", "8"))
+MOTCUA_ESCALATION_AFTER_HOURS = os.environ.get("MOTCUA_ESCALATION_AFTER_HOURS", "0,8,24")
+MOTCUA_ALERT_INTERVAL_MINUTES = int(os.environ.get("MOTCUA_ALERT_INTERVAL_MINUTES", "10"))
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise each message is written to a file under the data directory, so
 # a first run can follow a verification link without a mail server (README "Configuration").

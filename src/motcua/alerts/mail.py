@@ -1,0 +1,80 @@
+"""The e-mails of deadline warnings, written in the deployment's language (Vietnamese by default): the worker
+answers no request, so there is no reader's language to follow."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
+
+from motcua.alerts.constants import Level, WarningKind
+from motcua.alerts.models import DeadlineWarning
+from motcua.worktime.calendar import format_working_duration
+from motcua.worktime.services import calendar_for
+
+
+def send_warning(warning: DeadlineWarning) -> None:
+    """Send the warning's e-mail; raises what the mail backend raises when the server refuses it."""
+    with translation.override(settings.LANGUAGE_CODE):
+        template, context = (
+            ("alerts/email/apology", _applicant_context(warning))
+            if warning.kind == WarningKind.APOLOGY_OWED
+            else ("alerts/email/staff", _staff_context(warning))
+        )
+        subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+        body = render_to_string(f"{template}_body.txt", context)
+    send_mail(subject, body, None, [warning.recipient_email])
+
+
+def _link(name: str, code: str) -> str:
+    """An address to open the dossier at, when the deployment says where it is served (MOTCUA_PUBLIC_URL)."""
+    return settings.MOTCUA_PUBLIC_URL + reverse(name, args=[code]) if settings.MOTCUA_PUBLIC_URL else ""
+
+
+def _common(warning: DeadlineWarning) -> dict[str, Any]:
+    dossier = warning.dossier
+    return {
+        "site_name": settings.MOTCUA_SITE_NAME or gettext("Public services portal"),
+        "code": dossier.code,
+        "procedure": dossier.procedure_version.name,
+        "due_at": warning.due_at,
+    }
+
+
+def _staff_context(warning: DeadlineWarning) -> dict[str, Any]:
+    officer, dossier, step = warning.recipient, warning.dossier, warning.step
+    assert officer is not None, "a warning to an officer names the officer"
+    calendar = calendar_for()
+    late = max(0, calendar.working_minutes_between(warning.due_at, warning.warned_at))
+    per_day = calendar.office_hours.minutes_per_day
+    return {
+        **_common(warning),
+        "name": officer.get_full_name() or officer.username,
+        "applicant": dossier.applicant_name,
+        "step": step.name if step is not None else "",
+        "unit": (step.agency if step is not None else dossier.current_unit).name,
+        "due_soon": warning.kind == WarningKind.DUE_SOON,
+        # Missed after hours, no working minute has gone by yet: the e-mail says late, without an amount.
+        "late": format_working_duration(late, per_day, translation.get_language()) if late else "",
+        "escalated": warning.level > Level.ASSIGNEE,
+        "level": Level(warning.level).label,
+        "apology_missing": (
+            warning.kind == WarningKind.OVERDUE and step is None and dossier.apology_count == 0
+        ),
+        "url": _link("backoffice:dossier", dossier.code),
+    }
+
+
+def _applicant_context(warning: DeadlineWarning) -> dict[str, Any]:
+    dossier = warning.dossier
+    return {
+        **_common(warning),
+        "name": dossier.applicant_name,
+        "agency": dossier.competent_authority.name,
+        "url": _link("portal:lookup-code", dossier.code),
+    }
