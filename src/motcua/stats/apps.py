@@ -8,4 +8,5 @@ class StatsConfig(AppConfig):
     verbose_name = _("Statistics")
 
     def ready(self) -> None:
-        from motcua.stats import receivers  # noqa: F401  (connects the rollups to the dossier events)
+        # Connect the rollups, and the officers' monthly tallies, to the dossier events.
+        from motcua.stats import receivers, receivers_officers  # noqa: F401

@@ -11,6 +11,7 @@ dated on the day they happen, so the stock on a day is the sum of the deltas up 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -126,3 +127,28 @@ class WorkloadTally(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "step", "waiting"], name="workload_tally_key")]
+
+
+class OfficerMonthTally(models.Model):
+    """Per month, officer and unit: the monthly scorecard (stats.scorecards), dated by the month of each event
+    (local time). Steps are counted when they are finished, with the unit that held them."""
+
+    month = models.DateField(help_text=_("First day of the month."))
+    officer = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    steps_finished = models.IntegerField(db_default=0)
+    steps_on_time = models.IntegerField(db_default=0)
+    steps_late = models.IntegerField(db_default=0)
+    # Steps finished since, that were still open past their due time at the end of this month.
+    overdue_at_month_end = models.IntegerField(db_default=0)
+    apologies = models.IntegerField(db_default=0)
+    supplement_requests = models.IntegerField(db_default=0)
+    # Ratings given in the month to the dossiers whose result this officer issued for this unit.
+    rated_very_satisfied = models.IntegerField(db_default=0)
+    rated_satisfied = models.IntegerField(db_default=0)
+    rated_dissatisfied = models.IntegerField(db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "officer", "agency"], name="officer_month_tally_key")
+        ]

@@ -14,14 +14,23 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.org.models import Agency
 from motcua.stats.contributions import OPEN, PROCEDURE, UNIT_FIELD, WORKLOAD, Contribution, contributions
 from motcua.stats.facts import NOT_COUNTED, RESOLVED, counted_state, side_facts, state_from_events
-from motcua.stats.models import DossierFact, Grain, OpenTally, ProcedureTally, UnitFieldTally, WorkloadTally
+from motcua.stats.models import (
+    DossierFact,
+    Grain,
+    OfficerMonthTally,
+    OpenTally,
+    ProcedureTally,
+    UnitFieldTally,
+    WorkloadTally,
+)
 from motcua.stats.periods import ONE_DAY, Period
 from motcua.stats.report import By, handling_report
 from motcua.stats.scan import scanned_report, start_of
+from motcua.stats.scorecards import rebuild_tallies as rebuild_officer_tallies
 from motcua.stats.tallies import TABLES, insert_all, key_columns
 
 CHUNK = 2000
-ROLLUP_TABLES = [DossierFact, UnitFieldTally, ProcedureTally, OpenTally, WorkloadTally]
+ROLLUP_TABLES = [DossierFact, UnitFieldTally, ProcedureTally, OpenTally, WorkloadTally, OfficerMonthTally]
 Progress = Callable[[int], None]
 
 
@@ -38,7 +47,7 @@ def rebuild(progress: Progress = lambda n: None, total: Callable[[int], None] = 
             names = ", ".join(connection.ops.quote_name(m._meta.db_table) for m in ROLLUP_TABLES)
             connection.cursor().execute(f"LOCK TABLE {names} IN EXCLUSIVE MODE")
         for model in ROLLUP_TABLES:
-            model.objects.all().delete()
+            model._default_manager.all().delete()
         agency_ids = dict(Agency.objects.values_list("identity_code", "pk"))
         ids = list(
             Dossier.objects.filter(received_at__isnull=False).order_by("pk").values_list("pk", flat=True)
@@ -69,6 +78,7 @@ def rebuild(progress: Progress = lambda n: None, total: Callable[[int], None] = 
             counted += len(facts)
             progress(len(chunk))
         insert_all(change)
+        rebuild_officer_tallies()
     return counted
 
 
@@ -84,7 +94,7 @@ def _stored(table: str, filters: Q) -> Counter[Contribution]:
     keys = key_columns(table)
     columns = [f.attname for f in model._meta.concrete_fields if f.attname not in (*keys, "id")]
     out: Counter[Contribution] = Counter()
-    for row in model.objects.filter(filters).values(*keys, *columns):
+    for row in model._default_manager.filter(filters).values(*keys, *columns):
         key = tuple(row[k] for k in keys)
         if TABLES[table][2]:
             key = key[1:]  # the day grain: (period, ...) as contributions key it
@@ -128,11 +138,13 @@ def verify(period: Period, agency_ids: list[int] | None = None) -> list[Differen
     )
     recounted = _recounted(touching)
     in_days = Q(grain=Grain.DAY, period__range=(period.first, period.last), agency_id__in=agency_ids)
-    flows = {
-        t: c
-        for t, c in recounted.items()
-        if t[0] in (UNIT_FIELD, PROCEDURE) and period.first <= t[1] <= period.last
-    }
+    flows = Counter(
+        {
+            t: c
+            for t, c in recounted.items()
+            if t[0] in (UNIT_FIELD, PROCEDURE) and period.first <= t[1] <= period.last
+        }
+    )
     differences = _compare(flows, Counter({**_stored(UNIT_FIELD, in_days), **_stored(PROCEDURE, in_days)}))
     open_now = _recounted(~Q(status__in=RESOLVED) & ~Q(status__in=NOT_COUNTED) & Q(received_at__isnull=False))
     current = Counter({k: v for k, v in open_now.items() if k[0] in (OPEN, WORKLOAD)})

@@ -1,0 +1,404 @@
+"""Monthly scorecards of officers and units: steps handled and their punctuality, overdue steps, apologies,
+supplement requests and the ratings of the results they issued.
+
+`OfficerMonthTally` is kept in each event's transaction (receivers_officers.py), like the other rollups
+(ADR 0008): a step counts when it is finished, by the officer who finished it, for the unit that held it, in
+the month it was finished. A finished step that was still open past its due time at the end of earlier months
+counts as overdue in those months then; the steps still open are read at the time of asking (only open steps:
+a small set, by the unit's step index).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import io
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+
+from django.contrib.auth import get_user_model
+from django.db import connection, transaction
+from django.db.models import Count, Q, Sum
+from django.utils.functional import Promise
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+
+from motcua.dossiers.models import DossierEvent, DossierStep, Rating
+from motcua.org.selectors import agency_by_id
+from motcua.printing.forms import person_name
+from motcua.stats.contributions import RATED_COLUMN
+from motcua.stats.facts import ENDING_ACTIONS, MOVING_ACTIONS
+from motcua.stats.models import OfficerMonthTally
+from motcua.stats.periods import ONE_DAY, month_end
+from motcua.stats.scan import start_of
+from motcua.worktime.calendar import to_local
+
+# The events that close the step the dossier was at.
+CLOSING_ACTIONS = ENDING_ACTIONS | MOVING_ACTIONS
+COLUMNS = (
+    "steps_finished",
+    "steps_on_time",
+    "steps_late",
+    "overdue_at_month_end",
+    "apologies",
+    "supplement_requests",
+    "rated_very_satisfied",
+    "rated_satisfied",
+    "rated_dissatisfied",
+)
+EVENT_COLUMNS = {"apologise": "apologies", "request_supplement": "supplement_requests"}
+Key = tuple[dt.date, int, int, str]  # (month, officer, agency, column)
+
+
+def month_of(moment: dt.datetime) -> dt.date:
+    return to_local(moment).date().replace(day=1)
+
+
+def end_of_month(month: dt.date) -> dt.datetime:
+    """The first local moment after the month."""
+    return start_of(month_end(month) + ONE_DAY)
+
+
+# --- counting ----------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class ClosedStep:
+    agency: int
+    assignee: int | None
+    due_at: dt.datetime | None
+    finished_at: dt.datetime
+
+
+def step_contributions(step: ClosedStep, closer: int) -> Counter[Key]:
+    """A finished step: handled by `closer` in the month it was finished, on time if finished by its due time
+    (no due time: on time); and, for each earlier month at whose end it was open past due, overdue for the
+    officer it was assigned to (else the one who finished it)."""
+    out: Counter[Key] = Counter()
+    month = month_of(step.finished_at)
+    late = step.due_at is not None and step.finished_at > step.due_at
+    out[(month, closer, step.agency, "steps_finished")] += 1
+    out[(month, closer, step.agency, "steps_late" if late else "steps_on_time")] += 1
+    if step.due_at is not None and late:
+        holder = step.assignee or closer
+        overdue_month = month_of(step.due_at)
+        while end_of_month(overdue_month) <= step.finished_at:
+            out[(overdue_month, holder, step.agency, "overdue_at_month_end")] += 1
+            overdue_month = month_end(overdue_month) + ONE_DAY
+    return out
+
+
+def event_contributions(event: DossierEvent, closed: ClosedStep | None) -> Counter[Key]:
+    """What an officer's event adds: the step it closed, an apology or a supplement request. The applicant's
+    own events (a withdrawal) count for no officer."""
+    if event.actor_id is None or event.actor_unit_id is None:
+        return Counter()
+    if closed is not None:
+        return step_contributions(closed, event.actor_id)
+    column = EVENT_COLUMNS.get(event.action)
+    if column is None:
+        return Counter()
+    return Counter({(month_of(event.at), event.actor_id, event.actor_unit_id, column): 1})
+
+
+def rating_contributions(score: str, rated_at: dt.datetime, issuer: DossierEvent | None) -> Counter[Key]:
+    """A rating counts for the officer who issued the result, in the unit they issued it for."""
+    if issuer is None or issuer.actor_id is None or issuer.actor_unit_id is None:
+        return Counter()
+    return Counter({(month_of(rated_at), issuer.actor_id, issuer.actor_unit_id, RATED_COLUMN[score]): 1})
+
+
+def _closed_step(row: DossierStep) -> ClosedStep:
+    assert row.finished_at is not None
+    return ClosedStep(row.agency_id, row.assignee_id, row.due_at, row.finished_at)
+
+
+def apply_tallies(change: Counter[Key]) -> None:
+    """Add `change` to the tallies inside the caller's transaction, rows in one global order (no deadlock
+    cycles between two events' transactions)."""
+    rows: dict[tuple[dt.date, int, int], dict[str, int]] = defaultdict(dict)
+    for (month, officer, agency, column), amount in change.items():
+        if amount:
+            rows[(month, officer, agency)][column] = rows[(month, officer, agency)].get(column, 0) + amount
+    table = connection.ops.quote_name(OfficerMonthTally._meta.db_table)
+    with connection.cursor() as cursor:
+        for key, columns in sorted(rows.items()):
+            names = sorted(columns)
+            updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in names)
+            cursor.execute(
+                f"INSERT INTO {table} (month, officer_id, agency_id, {', '.join(names)}) "
+                f"VALUES ({', '.join(['%s'] * (3 + len(names)))}) "
+                f"ON CONFLICT (month, officer_id, agency_id) DO UPDATE SET {updates}",
+                [*key, *(columns[c] for c in names)],
+            )
+
+
+def count_event(event: DossierEvent) -> None:
+    closed = None
+    if event.action in CLOSING_ACTIONS and event.actor_unit_id is not None:
+        # The step this event closed was finished at the event's moment; a step opened by the same event
+        # is still open, so the latest one finished then is the one.
+        row = (
+            DossierStep.objects.filter(dossier_id=event.dossier_id, finished_at=event.at)
+            .order_by("-id")
+            .first()
+        )
+        closed = _closed_step(row) if row is not None else None
+    apply_tallies(event_contributions(event, closed))
+
+
+def _issuer(dossier_id: int) -> DossierEvent | None:
+    return (
+        DossierEvent.objects.filter(dossier_id=dossier_id, action="issue_result")
+        .only("actor_id", "actor_unit_id")
+        .order_by("-version")
+        .first()
+    )
+
+
+def count_rating(rating: Rating) -> None:
+    apply_tallies(rating_contributions(rating.score, rating.rated_at, _issuer(rating.dossier_id)))
+
+
+def recount_all() -> Counter[Key]:
+    """Every contribution, from the events, the finished steps and the ratings: `stats.recount.rebuild`. The
+    step an event closed is, of the dossier's steps finished at the event's moment, the first not yet taken
+    (events of one dossier never share a moment outside frozen-clock tests)."""
+    change: Counter[Key] = Counter()
+    steps: dict[int, list[DossierStep]] = defaultdict(list)
+    finished = DossierStep.objects.filter(finished_at__isnull=False).order_by("dossier_id", "id")
+    for step in finished.only("dossier_id", "agency_id", "assignee_id", "due_at", "finished_at").iterator():
+        steps[step.dossier_id].append(step)
+    issuers: dict[int, DossierEvent] = {}
+    events = DossierEvent.objects.filter(
+        Q(action__in=CLOSING_ACTIONS) | Q(action__in=EVENT_COLUMNS)
+    ).order_by("dossier_id", "version")
+    for event in events.only("dossier_id", "action", "actor_id", "actor_unit_id", "at").iterator():
+        closed = None
+        if event.action in CLOSING_ACTIONS and event.actor_unit_id is not None:
+            candidates = steps.get(event.dossier_id, [])
+            row = next((s for s in candidates if s.finished_at == event.at), None)
+            if row is not None:
+                candidates.remove(row)
+                closed = _closed_step(row)
+        if event.action == "issue_result":
+            issuers[event.dossier_id] = event
+        change.update(event_contributions(event, closed))
+    for dossier_id, score, rated_at in Rating.objects.values_list("dossier_id", "score", "rated_at"):
+        change.update(rating_contributions(score, rated_at, issuers.get(dossier_id)))
+    return change
+
+
+def rebuild_tallies() -> int:
+    """Replace the officers' tallies by a recount, inside the caller's transaction; returns the rows."""
+    with transaction.atomic():
+        OfficerMonthTally.objects.all().delete()
+        rows: dict[tuple[dt.date, int, int], dict[str, int]] = defaultdict(dict)
+        for (month, officer, agency, column), amount in recount_all().items():
+            rows[(month, officer, agency)][column] = amount
+        OfficerMonthTally.objects.bulk_create(
+            OfficerMonthTally(month=m, officer_id=o, agency_id=a, **columns)
+            for (m, o, a), columns in rows.items()
+        )
+    return len(rows)
+
+
+# --- reading -----------------------------------------------------------------------------------------------
+
+
+@dataclasses.dataclass(frozen=True)
+class Scorecard:
+    steps_finished: int = 0
+    steps_on_time: int = 0
+    steps_late: int = 0  # finished in the month after their due time
+    open_overdue: int = 0  # open past their due time at the end of the month (or now, for this month)
+    apologies: int = 0
+    supplement_requests: int = 0
+    rated_very_satisfied: int = 0
+    rated_satisfied: int = 0
+    rated_dissatisfied: int = 0
+
+    @property
+    def on_time_rate(self) -> float | None:
+        """Share of the steps finished in the month that were finished by their due time; None if none."""
+        return self.steps_on_time / self.steps_finished if self.steps_finished else None
+
+    @property
+    def overdue(self) -> int:
+        return self.steps_late + self.open_overdue
+
+    @property
+    def ratings(self) -> int:
+        return self.rated_very_satisfied + self.rated_satisfied + self.rated_dissatisfied
+
+    @property
+    def satisfaction_rate(self) -> float | None:
+        return (self.rated_very_satisfied + self.rated_satisfied) / self.ratings if self.ratings else None
+
+    def __add__(self, other: Scorecard) -> Scorecard:
+        return Scorecard(
+            *(a + b for a, b in zip(dataclasses.astuple(self), dataclasses.astuple(other), strict=True))
+        )
+
+    def as_dict(self) -> dict[str, int | float | None]:
+        return {
+            **dataclasses.asdict(self),
+            "on_time_rate": self.on_time_rate,
+            "overdue": self.overdue,
+            "ratings": self.ratings,
+            "satisfaction_rate": self.satisfaction_rate,
+        }
+
+
+@dataclasses.dataclass(frozen=True)
+class OfficerLine:
+    officer_id: int
+    username: str
+    name: str
+    agency_id: int
+    card: Scorecard
+
+    @property
+    def unit_code(self) -> str:
+        return agency_by_id(self.agency_id).identity_code
+
+    @property
+    def unit_name(self) -> str:
+        return agency_by_id(self.agency_id).name
+
+
+@dataclasses.dataclass(frozen=True)
+class UnitLine:
+    agency_id: int
+    card: Scorecard  # its officers' lines, and the overdue steps no officer was assigned
+
+    @property
+    def code(self) -> str:
+        return agency_by_id(self.agency_id).identity_code
+
+    @property
+    def name(self) -> str:
+        return agency_by_id(self.agency_id).name
+
+
+@dataclasses.dataclass(frozen=True)
+class MonthScorecards:
+    month: dt.date
+    judged_at: dt.datetime  # the end of the month, or now for the month under way
+    officers: list[OfficerLine]
+    units: list[UnitLine]
+    total: Scorecard
+
+
+def _open_overdue(agency_ids: list[int], at: dt.datetime) -> dict[tuple[int | None, int], int]:
+    """Steps still open now that were past due at `at`: by (assignee, unit)."""
+    rows = (
+        DossierStep.objects.filter(
+            agency_id__in=agency_ids, finished_at__isnull=True, due_at__lt=at, started_at__lt=at
+        )
+        .values("assignee_id", "agency_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    return {(row["assignee_id"], row["agency_id"]): row["n"] for row in rows}
+
+
+def month_scorecards(agency_ids: Iterable[int], month: dt.date, now: dt.datetime) -> MonthScorecards:
+    """The scorecards of the officers of `agency_ids` (already expanded to what the caller may see) for the
+    month that starts on `month`."""
+    agency_ids = list(agency_ids)
+    month = month.replace(day=1)
+    judged_at = min(end_of_month(month), now)
+    cards: dict[tuple[int, int], Scorecard] = {}
+    tallies = (
+        OfficerMonthTally.objects.filter(month=month, agency_id__in=agency_ids)
+        .values("officer_id", "agency_id")
+        .annotate(**{c: Sum(c) for c in COLUMNS})
+        .order_by()
+    )
+    for row in tallies:
+        values = {c: row[c] or 0 for c in COLUMNS}
+        values["open_overdue"] = values.pop("overdue_at_month_end")
+        cards[(row["officer_id"], row["agency_id"])] = Scorecard(**values)
+    unassigned: Counter[int] = Counter()
+    for (assignee, agency), count in _open_overdue(agency_ids, judged_at).items():
+        if assignee is None:
+            unassigned[agency] += count
+        else:
+            cards[(assignee, agency)] = cards.get((assignee, agency), Scorecard()) + Scorecard(
+                open_overdue=count
+            )
+    users = get_user_model().objects.in_bulk({officer for officer, _agency in cards})
+    officers = sorted(
+        (
+            OfficerLine(officer, users[officer].username, person_name(users[officer]), agency, card)
+            for (officer, agency), card in cards.items()
+        ),
+        key=lambda line: (agency_by_id(line.agency_id).identity_code, line.name, line.username),
+    )
+    by_unit: dict[int, Scorecard] = defaultdict(Scorecard)
+    for line in officers:
+        by_unit[line.agency_id] += line.card
+    for agency, count in unassigned.items():
+        by_unit[agency] += Scorecard(open_overdue=count)
+    units = sorted((UnitLine(agency, card) for agency, card in by_unit.items()), key=lambda line: line.code)
+    return MonthScorecards(month, judged_at, officers, units, sum(by_unit.values(), Scorecard()))
+
+
+# --- the columns as the page and the spreadsheet show them -------------------------------------------------
+
+COLUMN_LABELS: tuple[tuple[str, Promise], ...] = (
+    ("steps_finished", gettext_lazy("Steps finished")),
+    ("steps_on_time", gettext_lazy("On time")),
+    ("steps_late", gettext_lazy("Late")),
+    ("on_time_rate", gettext_lazy("On-time share (%)")),
+    ("open_overdue", gettext_lazy("Open past due")),
+    ("overdue", gettext_lazy("Overdue")),
+    ("apologies", gettext_lazy("Apologies")),
+    ("supplement_requests", gettext_lazy("Supplement requests")),
+    ("ratings", gettext_lazy("Ratings")),
+    ("satisfaction_rate", gettext_lazy("Satisfied (%)")),
+)
+RATE_COLUMNS = frozenset({"on_time_rate", "satisfaction_rate"})
+
+
+def cells(card: Scorecard) -> list[int | float | None]:
+    """A scorecard's figures in the order of `COLUMN_LABELS`, rates as percentages."""
+    values = card.as_dict()
+    out: list[int | float | None] = []
+    for column, _label in COLUMN_LABELS:
+        value = values[column]
+        out.append(round(100 * value, 2) if column in RATE_COLUMNS and value is not None else value)
+    return out
+
+
+def scorecards_xlsx(cards: MonthScorecards, unit_name: str) -> bytes:
+    """Two sheets, officers and units, with the month and the units in the first row."""
+    workbook = Workbook()
+    officers = workbook.active
+    assert officers is not None
+    officers.title = str(_("Officers"))
+    units = workbook.create_sheet(str(_("Units")))
+    heading = _("Scorecards of %(month)s: %(units)s") % {"month": f"{cards.month:%m/%Y}", "units": unit_name}
+    labels = [str(label) for _column, label in COLUMN_LABELS]
+    officers.append([heading])
+    officers.append([str(_("Officer")), str(_("User name")), str(_("Unit")), *labels])
+    for line in cards.officers:
+        officers.append([line.name, line.username, line.unit_name, *cells(line.card)])
+    units.append([heading])
+    units.append([str(_("Unit")), str(_("Identity code")), *labels])
+    for unit in cards.units:
+        units.append([unit.name, unit.code, *cells(unit.card)])
+    units.append([str(_("Total")), "", *cells(cards.total)])
+    for sheet in (officers, units):
+        sheet["A1"].font = Font(bold=True)
+        for cell in sheet[2]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(wrap_text=True, vertical="center")
+        sheet.freeze_panes = "A3"
+        sheet.column_dimensions["A"].width = 32
+    output = io.BytesIO()
+    workbook.save(output)
+    return output.getvalue()

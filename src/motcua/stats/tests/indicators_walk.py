@@ -1,0 +1,89 @@
+"""Dossiers walked through the real services at chosen local times, for the indicator, evaluation and
+scorecard tests: the receivers fill the rollups as they would in production."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from motcua.conftest import CITIZEN_ID, PDF_BYTES, VALID_FORM, World
+from motcua.dossiers.models import Dossier, SubmittedAs
+from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.feedback import rate_dossier
+from motcua.dossiers.services.files import store_upload
+from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
+from motcua.worktime.calendar import LOCAL_TZ
+
+APPLICANT = Applicant(
+    kind="person",
+    full_name="Nguyễn Thị Mai",
+    id_number=CITIZEN_ID,
+    date_of_birth=dt.date(1990, 5, 4),
+    phone="0912345678",
+    email="mai@example.vn",
+    address="1 Phố Huế, Hà Nội",
+)
+
+
+def at(text: str) -> dt.datetime:
+    """A local time written "2026-10-05 09:00"."""
+    return dt.datetime.fromisoformat(text).replace(tzinfo=LOCAL_TZ)
+
+
+def user(username: str) -> User:
+    return User.objects.get(username=username)
+
+
+def upload(username: str) -> int:
+    return store_upload(user(username), SimpleUploadedFile("scan.pdf", PDF_BYTES)).pk
+
+
+def receive(world: World, when: dt.datetime, *, scanned: bool = False, officer: str = "counter") -> str:
+    """A dossier received at the counter at `when`: its paper document scanned, or handed in unscanned."""
+    document = AttachedDocument(
+        world.documents[0].pk,
+        file=upload(officer) if scanned else None,
+        submitted_as=SubmittedAs.ORIGINAL,
+    )
+    intake = Intake(
+        procedure=world.procedure.local_code,
+        channel="counter",
+        case="standard",
+        applicant=APPLICANT,
+        form=VALID_FORM,
+        documents=[document],
+    )
+    return create_dossier(user(officer), intake, now=when).code
+
+
+def submit_online(world: World, when: dt.datetime) -> str:
+    intake = Intake(
+        procedure=world.procedure.local_code,
+        channel="online",
+        case="standard",
+        applicant=APPLICANT,
+        form=VALID_FORM,
+        documents=[AttachedDocument(world.documents[0].pk, file=upload("citizen"))],
+        result_delivery="online",
+    )
+    return create_dossier(user("citizen"), intake, now=when).code
+
+
+def act(username: str, code: str, action: str, when: dt.datetime, **payload: Any) -> Dossier:
+    version = Dossier.objects.values_list("version", flat=True).get(code=code)
+    return take_action(user(username), code, action, version, payload, now=when)
+
+
+def supplement_round(code: str, asked: dt.datetime, accepted: dt.datetime, by: str = "specialist") -> None:
+    """A supplement asked for by `by`, handed in at the counter and accepted by `by`."""
+    act(by, code, "request_supplement", asked, reason="Thiếu giấy tờ", items=[{"description": "Bản sao"}])
+    act("counter", code, "submit_supplement", asked + (accepted - asked) / 2)
+    act(by, code, "accept_supplement", accepted)
+
+
+def rate(code: str, score: str, when: dt.datetime) -> None:
+    """The applicant's rating, entered at the counter's kiosk."""
+    rate_dossier(user("counter"), code, score, channel="kiosk", now=when)
