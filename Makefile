@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 8000
 PG_TEST_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/motcua)
 
-.PHONY: run test install browser e2e screenshots bench-pages lint typecheck test-sqlite test-postgres clean
+.PHONY: run test install browser e2e screenshots bench-pages bench-reports lint typecheck test-sqlite test-postgres clean
 
 $(BIN)/.installed: pyproject.toml
 	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found; set PYTHON=..."; exit 1; }
@@ -16,12 +16,18 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $@
 
-install: $(BIN)/.installed
+# Browser libraries (Chart.js for the dashboards) from npm, exactly as package-lock.json pins them.
+node_modules/.installed: package.json package-lock.json
+	@command -v npm >/dev/null 2>&1 || { echo "npm not found: install Node.js (apt-get install nodejs npm)"; exit 1; }
+	npm ci --no-audit --no-fund
+	touch $@
+
+install: $(BIN)/.installed node_modules/.installed
 
 run: install
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua loaddemo
-	$(BIN)/motcua simulate --days 30 --per-day 12 --if-empty
+	$(BIN)/motcua simulate --days 365 --per-day 6 --if-empty
 	@echo
 	@echo "motcua is starting on http://$(HOST):$(PORT)/"
 	@echo "  API docs      http://$(HOST):$(PORT)/api/docs"
@@ -39,7 +45,12 @@ typecheck: install
 	$(BIN)/mypy -p motcua.core -p motcua.worktime -m motcua.org.services -m motcua.org.selectors \
 		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.dossiers.applicants -m motcua.dossiers.inbox -m motcua.demo.simulation \
 		-m motcua.org.accounts -p motcua.printing -m motcua.portal.services -m motcua.portal.eform \
-		-m motcua.portal.selectors -m motcua.portal.identity -m motcua.backoffice.action_forms -m motcua.backoffice.access
+		-m motcua.portal.selectors -m motcua.portal.identity -m motcua.backoffice.action_forms -m motcua.backoffice.access \
+		-m motcua.stats.facts -m motcua.stats.contributions -m motcua.stats.tallies -m motcua.stats.periods \
+		-m motcua.stats.report -m motcua.stats.scan -m motcua.stats.recount -m motcua.stats.receivers \
+		-m motcua.stats.reporting -m motcua.stats.xlsx_report -m motcua.stats.index766 -m motcua.stats.evaluation \
+		-m motcua.stats.scorecards -m motcua.stats.dashboards -m motcua.stats.indicators_input \
+		-m motcua.stats.receivers_officers -p motcua.alerts
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:
@@ -68,5 +79,8 @@ screenshots: install browser
 bench-pages: install
 	$(BIN)/python bench/pages.py $(if $(QUICK),--quick)
 
+bench-reports: install
+	$(BIN)/python bench/reports.py $(if $(QUICK),--quick) $(if $(REUSE),--reuse)
+
 clean:
-	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache node_modules

@@ -210,7 +210,7 @@ TEXTS: dict[str, Text] = {
     "3.3": Text(
         gettext_lazy("Dossiers received online"),
         gettext_lazy(
-            "dossiers received online ÷ dossiers received in the period; full points at 50 % online"
+            "dossiers received online ÷ dossiers received in the period; full points from half of them online"
         ),
         gettext_lazy(
             "The national formula also multiplies by the synchronisation rate (1.4), which is not known yet."
