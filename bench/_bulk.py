@@ -504,9 +504,8 @@ class _Schema:
     foreign_keys: list[tuple[str, str, str]]
 
 
-def _schema(conn: psycopg.Connection) -> _Schema:
+def _schema(conn: psycopg.Connection, tables: list[str] = LOADED_TABLES) -> _Schema:
     cur = conn.cursor()
-    tables = LOADED_TABLES
     constraints = cur.execute(
         """SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype FROM pg_constraint
            WHERE conrelid = ANY(%s::regclass[]) AND contype IN ('f', 'u') ORDER BY conname""",

@@ -64,18 +64,21 @@ def contributions(state: CountedState | None) -> Counter[Contribution]:
         flow(unit_field, state.ended_on, "open_delta", -1)
     _overdue(state, lambda day, amount: flow(unit_field, day, "overdue_delta", amount))
 
-    if state.completed_minutes is not None:
-        flow(procedure, received, "completed")
-        flow(procedure, received, "completed_minutes", state.completed_minutes)
-    settled = _settled_on_time_766(state)
-    if settled is not None:
-        flow(procedure, received, "settled_on_time_766" if settled else "settled_late_766")
-    if state.digitised:
-        flow(procedure, received, "digitised")
-    if state.electronic_result:
-        flow(procedure, received, "electronic_result")
-    if state.rating:
-        flow(procedure, received, RATED_COLUMN[state.rating])
+    # Dated by receipt, in both flow tables: per procedure, and summed by agency and field for whole-province
+    # readings.
+    for table in (procedure, unit_field):
+        if state.completed_minutes is not None:
+            flow(table, received, "completed")
+            flow(table, received, "completed_minutes", state.completed_minutes)
+        settled = _settled_on_time_766(state)
+        if settled is not None:
+            flow(table, received, "settled_on_time_766" if settled else "settled_late_766")
+        if state.digitised:
+            flow(table, received, "digitised")
+        if state.electronic_result:
+            flow(table, received, "electronic_result")
+        if state.rating:
+            flow(table, received, RATED_COLUMN[state.rating])
 
     if state.ended_on is None:
         if state.waiting_on is None:

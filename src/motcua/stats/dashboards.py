@@ -1,8 +1,8 @@
 """The public dashboard and the leader's live dashboard, read from the rollups only (ADR 0008).
 
-Neither dashboard reads the dossier table: flows come from the month and day rows of `UnitFieldTally` and
-`ProcedureTally`, the stock of open dossiers from `OpenTally` and `WorkloadTally`. Nothing here names a person
-or a dossier, so the public figures may be shown to anyone.
+Neither dashboard reads the dossier table: flows come from the month and day rows of `UnitFieldTally` (and
+`ProcedureTally` for the slowest procedures), the stock of open dossiers from `OpenTally` and
+`WorkloadTally`. Nothing here names a person or a dossier, so the public figures may be shown to anyone.
 """
 
 from __future__ import annotations
@@ -226,19 +226,19 @@ def trend_buckets(today: dt.date) -> list[Bucket]:
 
 
 def _flows_by_month(agency_ids: list[int], buckets: list[Bucket]) -> dict[dt.date, Flows]:
-    """Received and resolved from the Biểu 06 rollup, ratings from the procedure rollup, per month."""
+    """Received, resolved and ratings per month, from the agency-and-field rollup."""
     sums: dict[dt.date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for model, columns in ((UnitFieldTally, RECEIVED + RESOLVED), (ProcedureTally, RATED)):
-        rows = (
-            model.objects.filter(in_buckets(buckets), agency_id__in=agency_ids)
-            .values("grain", "period")
-            .annotate(**{column: Sum(column) for column in columns})
-            .order_by()
-        )
-        for row in rows:
-            month = sums[row["period"].replace(day=1)]
-            for column in columns:
-                month[column] += row[column] or 0
+    columns = RECEIVED + RESOLVED + RATED
+    rows = (
+        UnitFieldTally.objects.filter(in_buckets(buckets), agency_id__in=agency_ids)
+        .values("grain", "period")
+        .annotate(**{column: Sum(column) for column in columns})
+        .order_by()
+    )
+    for row in rows:
+        month = sums[row["period"].replace(day=1)]
+        for column in columns:
+            month[column] += row[column] or 0
     return {month: Flows(**columns) for month, columns in sums.items()}
 
 

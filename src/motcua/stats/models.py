@@ -52,13 +52,29 @@ class UnitFieldTally(models.Model):
     resolved_late = models.IntegerField(db_default=0)
     open_delta = models.IntegerField(db_default=0)
     overdue_delta = models.IntegerField(db_default=0)
+    # The procedure rollup's receipt-dated columns summed over procedures and channels: the Decision 766
+    # indicators and the dashboards of a whole province read a few thousand rows instead of a few hundred
+    # thousand (docs/benchmarks.md, Reports).
+    completed = models.IntegerField(db_default=0)
+    completed_minutes = models.BigIntegerField(db_default=0)
+    settled_on_time_766 = models.IntegerField(db_default=0)
+    settled_late_766 = models.IntegerField(db_default=0)
+    digitised = models.IntegerField(db_default=0)
+    electronic_result = models.IntegerField(db_default=0)
+    rated_very_satisfied = models.IntegerField(db_default=0)
+    rated_satisfied = models.IntegerField(db_default=0)
+    rated_dissatisfied = models.IntegerField(db_default=0)
 
     class Meta:
         constraints = [
+            # Agency first: one unit's report reads its own runs of rows, not every unit's.
             models.UniqueConstraint(
-                fields=["grain", "period", "agency", "field"], name="unit_field_tally_key"
+                fields=["agency", "grain", "period", "field"], name="unit_field_tally_key"
             )
         ]
+        # A period is read as a few runs of (grain, period) OR-ed together: a whole province's reading scans
+        # each run through this index (a bitmap OR), not the whole table.
+        indexes = [models.Index(fields=["grain", "period"], name="unit_field_tally_period")]
 
 
 class ProcedureTally(models.Model):
@@ -91,10 +107,11 @@ class ProcedureTally(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(
-                fields=["grain", "period", "agency", "procedure", "field", "channel"],
+                fields=["agency", "grain", "period", "procedure", "field", "channel"],
                 name="procedure_tally_key",
             )
         ]
+        indexes = [models.Index(fields=["grain", "period"], name="procedure_tally_period")]
 
 
 class OpenTally(models.Model):

@@ -169,7 +169,7 @@ def test_the_leader_s_json_keeps_to_the_user_s_scope(history, world):
     outside = commune.get(DATA_URL, {"unit": world.department.identity_code})
     assert outside.status_code == 403
     assert outside["Content-Type"] == "application/problem+json"
-    assert "units you work for" in outside.json()["detail"]
+    assert "các đơn vị mình công tác" in outside.json()["detail"]  # the default language
 
     unknown = commune.get(DATA_URL, {"unit": "000.ZZ.99.H26"})
     assert unknown.status_code == 422

@@ -5,27 +5,26 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.db.models import F
 from django.utils import translation
 
 from motcua.core.errors import InvalidInput
+from motcua.stats.contributions import RECEIVED_COLUMN
 from motcua.stats.index766 import band_of, config, index766
 from motcua.stats.indicators_input import parse_period
-from motcua.stats.models import Grain, OpenTally, ProcedureTally
+from motcua.stats.models import Grain, OpenTally, UnitFieldTally
 from motcua.stats.periods import Period
 
 OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 
 
 def _tally(world, agency, grain: str, period: dt.date, channel: str, **columns: int) -> None:
-    ProcedureTally.objects.create(
-        grain=grain,
-        period=period,
-        agency=agency,
-        procedure=world.procedure,
-        field=world.version.field,
-        channel=channel,
-        **columns,
+    """Add a channel's figures to the agency-and-field row the indicators read (channels are its columns)."""
+    row, _ = UnitFieldTally.objects.get_or_create(
+        grain=grain, period=period, agency=agency, field=world.version.field
     )
+    columns[RECEIVED_COLUMN[channel]] = columns.pop("received", 0)
+    UnitFieldTally.objects.filter(pk=row.pk).update(**{c: F(c) + v for c, v in columns.items()})
 
 
 def _open(world, agency, received_on: dt.date, due_on: dt.date, count: int, over: int = 0) -> None:
