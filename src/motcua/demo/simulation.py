@@ -23,8 +23,9 @@ from motcua.catalog.selectors import in_force_on
 from motcua.core.errors import DomainError
 from motcua.demo.samples import fill_form, person_name, personal_id
 from motcua.dossiers.lifecycle import Channel, ResultDelivery
-from motcua.dossiers.models import Dossier, UploadedFile
+from motcua.dossiers.models import Dossier, RatingChannel, Satisfaction, UploadedFile
 from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.feedback import rate_dossier
 from motcua.dossiers.services.files import store_upload
 from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
 from motcua.org.constants import Role
@@ -239,14 +240,31 @@ class Simulator:
         ):
             return self._count_open()
         returned = self.later(at, 1, 24)
-        self.act(
+        if self.act(
             counter,
             dossier,
             "return_result",
             returned,
             recipient_name=dossier.applicant_name,
             waybill_number="EMS" if dossier.result_delivery == ResultDelivery.POST else "",
-        )
+        ):
+            self._rate(dossier, counter, applicant, returned)
+
+    def _rate(self, dossier: Dossier, counter: User, applicant: User, returned: dt.datetime) -> None:
+        """About half of the applicants rate the service: online on the portal, else at the counter, where
+        the officer enters what they say; a late result is more often rated dissatisfied."""
+        rng = self.rng
+        rated = self.later(returned, 0.1, 8)
+        if rng.random() > 0.5 or rated >= self.present:
+            return
+        ended = Dossier.objects.only("due_at", "finished_at").get(pk=dossier.pk)
+        late = ended.due_at is not None and ended.finished_at is not None and ended.finished_at > ended.due_at
+        weights = (0.35, 0.4, 0.25) if late else (0.62, 0.34, 0.04)
+        score = rng.choices(list(Satisfaction.values), weights)[0]
+        online = dossier.channel == Channel.ONLINE
+        rater, channel = (applicant, RatingChannel.PORTAL) if online else (counter, RatingChannel.OFFICER)
+        rate_dossier(rater, dossier.code, score, channel=channel, now=rated)
+        self.outcome.by_action["rate"] = self.outcome.by_action.get("rate", 0) + 1
 
     def _supplement_round(
         self, dossier: Dossier, officer: User, applicant: User, at: dt.datetime

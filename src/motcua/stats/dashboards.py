@@ -1,8 +1,9 @@
 """The public dashboard and the leader's live dashboard, read from the rollups only (ADR 0008).
 
-Neither dashboard reads the dossier table: flows come from the month and day rows of `UnitFieldTally` (and
-`ProcedureTally` for the slowest procedures), the stock of open dossiers from `OpenTally` and
-`WorkloadTally`. Nothing here names a person or a dossier, so the public figures may be shown to anyone.
+Neither dashboard reads the dossier table: flows come from the month and day rows of `UnitFieldTally`
+(`ProcedureTally` and `StepMonthTally` for the slowest procedures and steps), the stock of open dossiers from
+`OpenTally` and `WorkloadTally`. Nothing here names a person or a dossier, so the public figures may be shown
+to anyone.
 """
 
 from __future__ import annotations
@@ -22,7 +23,14 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.org.selectors import agency_by_code, agency_by_id, scope_agency_ids, subtree_ids
 from motcua.stats.index766 import index766
-from motcua.stats.models import Grain, OpenTally, ProcedureTally, UnitFieldTally, WorkloadTally
+from motcua.stats.models import (
+    Grain,
+    OpenTally,
+    ProcedureTally,
+    StepMonthTally,
+    UnitFieldTally,
+    WorkloadTally,
+)
 from motcua.stats.periods import ONE_DAY, Bucket, Period, before, cover
 from motcua.stats.report import in_buckets
 from motcua.worktime.calendar import to_local
@@ -347,6 +355,15 @@ class SlowProcedure:
 
 
 @dataclasses.dataclass(frozen=True)
+class SlowStep:
+    unit: UnitLabel
+    step: str
+    finished: int
+    late: int
+    average_hours: float  # working hours from the step's start to its end
+
+
+@dataclasses.dataclass(frozen=True)
 class LeaderDashboard:
     generated_at: dt.datetime  # local time
     today: dt.date
@@ -356,6 +373,7 @@ class LeaderDashboard:
     workload: list[WorkloadRow]  # most open dossiers first
     deadlines: list[DeadlineRow]  # most overdue first
     slowest: list[SlowProcedure]  # slowest first
+    slowest_steps: list[SlowStep]  # slowest first, over the steps finished since the first of last month
 
     @property
     def in_progress(self) -> int:
@@ -427,6 +445,17 @@ class LeaderDashboard:
                     "average_days": row.average_days,
                 }
                 for row in self.slowest
+            ],
+            "slowest_steps": [
+                {
+                    "unit": row.unit.code,
+                    "unit_name": row.unit.name,
+                    "step": row.step,
+                    "finished": row.finished,
+                    "late": row.late,
+                    "average_hours": row.average_hours,
+                }
+                for row in self.slowest_steps
             ],
         }
 
@@ -517,6 +546,31 @@ def _slowest(units: list[int], since: dt.date, today: dt.date) -> list[SlowProce
     return slow[:SLOWEST_SHOWN]
 
 
+def _slowest_steps(units: list[int], today: dt.date) -> list[SlowStep]:
+    """The workflow steps of the units that took longest on average, in working hours, over the steps
+    finished since the first of last month (`StepMonthTally`)."""
+    since = (today.replace(day=1) - ONE_DAY).replace(day=1)
+    rows = (
+        StepMonthTally.objects.filter(agency_id__in=units, month__gte=since)
+        .values("agency_id", "step")
+        .annotate(finished=Sum("finished"), late=Sum("late"), minutes=Sum("working_minutes"))
+        .filter(finished__gt=0)
+        .order_by()
+    )
+    slow = [
+        SlowStep(
+            UnitLabel.of(row["agency_id"]),
+            row["step"],
+            finished=row["finished"],
+            late=row["late"],
+            average_hours=round(row["minutes"] / row["finished"] / 60, 1),
+        )
+        for row in rows
+    ]
+    slow.sort(key=lambda row: (-row.average_hours, -row.finished, row.unit.name, row.step))
+    return slow[:SLOWEST_SHOWN]
+
+
 def unit_id(identity_code: str) -> int:
     """The agency named by its identity code in a request's `unit` parameter."""
     agency = agency_by_code(identity_code)
@@ -555,4 +609,5 @@ def leader_dashboard(
         workload=_workload(units),
         deadlines=_deadlines(units, today, until),
         slowest=_slowest(units, since, today),
+        slowest_steps=_slowest_steps(units, today),
     )

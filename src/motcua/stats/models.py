@@ -169,3 +169,20 @@ class OfficerMonthTally(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["month", "officer", "agency"], name="officer_month_tally_key")
         ]
+
+
+class StepMonthTally(models.Model):
+    """Per month, agency and workflow step: the steps finished and the working time they took (from the step's
+    start to its end), for the slowest steps on a leader's dashboard. Kept with the officers' tallies."""
+
+    month = models.DateField(help_text=_("First day of the month."))
+    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
+    step = models.CharField(max_length=200)
+    finished = models.IntegerField(db_default=0)
+    late = models.IntegerField(db_default=0)
+    working_minutes = models.BigIntegerField(db_default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "month", "step"], name="step_month_tally_key")
+        ]

@@ -20,6 +20,7 @@ from motcua.stats.models import (
     OfficerMonthTally,
     OpenTally,
     ProcedureTally,
+    StepMonthTally,
     UnitFieldTally,
     WorkloadTally,
 )
@@ -30,7 +31,15 @@ from motcua.stats.scorecards import rebuild_tallies as rebuild_officer_tallies
 from motcua.stats.tallies import TABLES, insert_all, key_columns
 
 CHUNK = 2000
-ROLLUP_TABLES = [DossierFact, UnitFieldTally, ProcedureTally, OpenTally, WorkloadTally, OfficerMonthTally]
+ROLLUP_TABLES = [
+    DossierFact,
+    UnitFieldTally,
+    ProcedureTally,
+    OpenTally,
+    WorkloadTally,
+    OfficerMonthTally,
+    StepMonthTally,
+]
 Progress = Callable[[int], None]
 
 

@@ -30,10 +30,12 @@ from motcua.org.selectors import agency_by_id
 from motcua.printing.forms import person_name
 from motcua.stats.contributions import RATED_COLUMN
 from motcua.stats.facts import ENDING_ACTIONS, MOVING_ACTIONS
-from motcua.stats.models import OfficerMonthTally
+from motcua.stats.models import OfficerMonthTally, StepMonthTally
 from motcua.stats.periods import ONE_DAY, month_end
 from motcua.stats.scan import start_of
+from motcua.stats.tallies import add_to_row
 from motcua.worktime.calendar import to_local
+from motcua.worktime.services import calendar_for
 
 # The events that close the step the dossier was at.
 CLOSING_ACTIONS = ENDING_ACTIONS | MOVING_ACTIONS
@@ -70,6 +72,26 @@ class ClosedStep:
     assignee: int | None
     due_at: dt.datetime | None
     finished_at: dt.datetime
+    name: str = ""
+    started_at: dt.datetime | None = None
+
+
+StepKey = tuple[dt.date, int, str, str]  # (month, agency, step name, column)
+
+
+def step_time_contributions(step: ClosedStep) -> Counter[StepKey]:
+    """A finished step's working time, for the slowest steps of its unit in the month it was finished."""
+    out: Counter[StepKey] = Counter()
+    if step.started_at is None:
+        return out
+    key = (month_of(step.finished_at), step.agency, step.name)
+    out[(*key, "finished")] += 1
+    out[(*key, "working_minutes")] += max(
+        0, calendar_for().working_minutes_between(step.started_at, step.finished_at)
+    )
+    if step.due_at is not None and step.finished_at > step.due_at:
+        out[(*key, "late")] += 1
+    return out
 
 
 def step_contributions(step: ClosedStep, closer: int) -> Counter[Key]:
@@ -112,7 +134,7 @@ def rating_contributions(score: str, rated_at: dt.datetime, issuer: DossierEvent
 
 def _closed_step(row: DossierStep) -> ClosedStep:
     assert row.finished_at is not None
-    return ClosedStep(row.agency_id, row.assignee_id, row.due_at, row.finished_at)
+    return ClosedStep(row.agency_id, row.assignee_id, row.due_at, row.finished_at, row.name, row.started_at)
 
 
 def apply_tallies(change: Counter[Key]) -> None:
@@ -122,17 +144,19 @@ def apply_tallies(change: Counter[Key]) -> None:
     for (month, officer, agency, column), amount in change.items():
         if amount:
             rows[(month, officer, agency)][column] = rows[(month, officer, agency)].get(column, 0) + amount
-    table = connection.ops.quote_name(OfficerMonthTally._meta.db_table)
     with connection.cursor() as cursor:
         for key, columns in sorted(rows.items()):
-            names = sorted(columns)
-            updates = ", ".join(f"{c} = {table}.{c} + EXCLUDED.{c}" for c in names)
-            cursor.execute(
-                f"INSERT INTO {table} (month, officer_id, agency_id, {', '.join(names)}) "
-                f"VALUES ({', '.join(['%s'] * (3 + len(names)))}) "
-                f"ON CONFLICT (month, officer_id, agency_id) DO UPDATE SET {updates}",
-                [*key, *(columns[c] for c in names)],
-            )
+            add_to_row(cursor, OfficerMonthTally, ("month", "officer_id", "agency_id"), key, columns)
+
+
+def apply_step_tallies(change: Counter[StepKey]) -> None:
+    """Add `change` to the step tallies, inside the caller's transaction, rows in one global order."""
+    rows: dict[tuple[dt.date, int, str], dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for (month, agency, step, column), amount in change.items():
+        rows[(month, agency, step)][column] += amount
+    with connection.cursor() as cursor:
+        for key, columns in sorted(rows.items()):
+            add_to_row(cursor, StepMonthTally, ("month", "agency_id", "step"), key, columns)
 
 
 def count_event(event: DossierEvent) -> None:
@@ -147,6 +171,8 @@ def count_event(event: DossierEvent) -> None:
         )
         closed = _closed_step(row) if row is not None else None
     apply_tallies(event_contributions(event, closed))
+    if closed is not None:
+        apply_step_tallies(step_time_contributions(closed))
 
 
 def _issuer(dossier_id: int) -> DossierEvent | None:
@@ -162,14 +188,15 @@ def count_rating(rating: Rating) -> None:
     apply_tallies(rating_contributions(rating.score, rating.rated_at, _issuer(rating.dossier_id)))
 
 
-def recount_all() -> Counter[Key]:
+def recount_all(step_times: Counter[StepKey] | None = None) -> Counter[Key]:
     """Every contribution, from the events, the finished steps and the ratings: `stats.recount.rebuild`. The
     step an event closed is, of the dossier's steps finished at the event's moment, the first not yet taken
     (events of one dossier never share a moment outside frozen-clock tests)."""
     change: Counter[Key] = Counter()
     steps: dict[int, list[DossierStep]] = defaultdict(list)
     finished = DossierStep.objects.filter(finished_at__isnull=False).order_by("dossier_id", "id")
-    for step in finished.only("dossier_id", "agency_id", "assignee_id", "due_at", "finished_at").iterator():
+    fields = ("dossier_id", "agency_id", "assignee_id", "due_at", "finished_at", "name", "started_at")
+    for step in finished.only(*fields).iterator():
         steps[step.dossier_id].append(step)
     issuers: dict[int, DossierEvent] = {}
     events = DossierEvent.objects.filter(
@@ -183,6 +210,8 @@ def recount_all() -> Counter[Key]:
             if row is not None:
                 candidates.remove(row)
                 closed = _closed_step(row)
+                if step_times is not None:
+                    step_times.update(step_time_contributions(closed))
         if event.action == "issue_result":
             issuers[event.dossier_id] = event
         change.update(event_contributions(event, closed))
@@ -195,9 +224,12 @@ def rebuild_tallies() -> int:
     """Replace the officers' tallies by a recount, inside the caller's transaction; returns the rows."""
     with transaction.atomic():
         OfficerMonthTally.objects.all().delete()
+        StepMonthTally.objects.all().delete()
         rows: dict[tuple[dt.date, int, int], dict[str, int]] = defaultdict(dict)
-        for (month, officer, agency, column), amount in recount_all().items():
+        step_times: Counter[StepKey] = Counter()
+        for (month, officer, agency, column), amount in recount_all(step_times).items():
             rows[(month, officer, agency)][column] = amount
+        apply_step_tallies(step_times)
         OfficerMonthTally.objects.bulk_create(
             OfficerMonthTally(month=m, officer_id=o, agency_id=a, **columns)
             for (m, o, a), columns in rows.items()

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 
 from django.db import connection, models
+from django.db.backends.utils import CursorWrapper
 
 from motcua.stats.contributions import OPEN, PROCEDURE, UNIT_FIELD, WORKLOAD, Contribution
 from motcua.stats.models import Grain, OpenTally, ProcedureTally, UnitFieldTally, WorkloadTally
@@ -55,19 +56,32 @@ def apply(change: Counter[Contribution]) -> None:
             name = connection.ops.quote_name(model._meta.db_table)
             keys = key_columns(table)
             for key, columns in sorted(by_key.items(), key=lambda item: _sortable(item[0])):
-                names = list(keys) + sorted(columns)
-                values = list(key) + [columns[c] for c in sorted(columns)]
-                updates = ", ".join(f"{c} = {name}.{c} + EXCLUDED.{c}" for c in sorted(columns))
-                cursor.execute(
-                    f"INSERT INTO {name} ({', '.join(names)}) VALUES ({', '.join(['%s'] * len(names))}) "
-                    f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
-                    values,
-                )
+                add_to_row(cursor, model, keys, key, columns)
                 if not TABLES[table][2]:
                     # The open-dossier rollups hold what is open now: a row that falls to zero goes.
                     zero = " AND ".join(f"{c} = 0" for c in _value_columns(model, keys))
                     match = " AND ".join(f"{k} = %s" for k in keys)
                     cursor.execute(f"DELETE FROM {name} WHERE {match} AND {zero}", list(key))
+
+
+def add_to_row(
+    cursor: CursorWrapper,
+    model: type[models.Model],
+    keys: tuple[str, ...],
+    key: tuple,
+    columns: dict[str, int],
+) -> None:
+    """Add `columns` to the row of `model` whose key columns `keys` hold `key`, creating it at zero first: one
+    statement, safe under concurrency (INSERT … ON CONFLICT DO UPDATE, on PostgreSQL and SQLite alike)."""
+    name = connection.ops.quote_name(model._meta.db_table)
+    names = sorted(columns)
+    updates = ", ".join(f"{c} = {name}.{c} + EXCLUDED.{c}" for c in names)
+    placeholders = ", ".join(["%s"] * (len(keys) + len(names)))
+    cursor.execute(
+        f"INSERT INTO {name} ({', '.join([*keys, *names])}) VALUES ({placeholders}) "
+        f"ON CONFLICT ({', '.join(keys)}) DO UPDATE SET {updates}",
+        [*key, *(columns[c] for c in names)],
+    )
 
 
 def _value_columns(model: type[models.Model], keys: tuple[str, ...]) -> list[str]:
