@@ -22,6 +22,8 @@ UNIT_FIELD = "unit_field"
 PROCEDURE = "procedure"
 OPEN = "open"
 WORKLOAD = "workload"
+# "No due date" is kept as the far future: such a dossier is never over its deadline, and unique keys match
+# (NULLs would not).
 NO_DUE = dt.date(9999, 12, 31)
 ONE_DAY = dt.timedelta(days=1)
 

@@ -20,9 +20,6 @@ from motcua.dossiers.lifecycle import Channel
 from motcua.dossiers.models import Dossier
 from motcua.org.models import Agency
 
-# "No due date" is kept as the far future: such a dossier is never over its deadline, and unique keys match.
-NO_DUE_DATE = "9999-12-31"
-
 
 class Grain(models.TextChoices):
     DAY = "d", _("day")

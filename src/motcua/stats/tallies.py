@@ -113,8 +113,3 @@ def insert_all(change: Counter[Contribution], batch_size: int = 5000) -> int:
         model.objects.bulk_create(batch)  # type: ignore[attr-defined]
         written += len(batch)
     return written
-
-
-def clear_all() -> None:
-    for model, _, _ in TABLES.values():
-        model.objects.all().delete()  # type: ignore[attr-defined]
