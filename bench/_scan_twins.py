@@ -14,8 +14,13 @@ from typing import Any
 
 from django.db import connection
 
-from motcua.dossiers.lifecycle import Status
-from motcua.stats.facts import COMPLETED, NOT_COUNTED, RESOLVED
+from motcua.dossiers.lifecycle import (
+    CLOCK_STOPPED_STATUSES,
+    FINISHED_STATUSES,
+    NOT_RECEIVED_STATUSES,
+    ON_TIME_BY_RULE,
+    RESULT_STATUSES,
+)
 from motcua.stats.periods import ONE_DAY, Period
 from motcua.stats.scan import scanned_report, start_of
 
@@ -47,8 +52,8 @@ def index766_figures(index: Any) -> dict[str, tuple[int | None, int | None]]:
 
 
 def scanned_766(agency_ids: list[int], period: Period, today: dt.date) -> dict[str, tuple[int | None, int]]:
-    resolved, waiting = _in(RESOLVED), f"'{Status.SUPPLEMENT_REQUESTED}'"
-    late_end = f"(status <> '{Status.WITHDRAWN}' AND due_on IS NOT NULL AND ended_on > due_on)"
+    resolved, waiting = _in(FINISHED_STATUSES), _in(CLOCK_STOPPED_STATUSES)
+    late_end = f"(status NOT IN {_in(ON_TIME_BY_RULE)} AND due_on IS NOT NULL AND ended_on > due_on)"
     # Settled for 2.1: over-supplemented (late), finished (its class), or waiting (request day against due
     # day); the others are still running and judged at T' = min(period end, today).
     query = f"""
@@ -56,20 +61,20 @@ def scanned_766(agency_ids: list[int], period: Period, today: dt.date) -> dict[s
             SELECT d.channel, d.status, d.supplement_count > 1 AS over,
                    {_day("d.due_at")} AS due_on, {_day("d.finished_at")} AS ended_on,
                    {_day("d.supplement_requested_at")} AS waiting_on,
-                   d.status IN {_in(COMPLETED)} AND d.finished_at IS NOT NULL AS completed,
+                   d.status IN {_in(RESULT_STATUSES)} AND d.finished_at IS NOT NULL AS completed,
                    d.result_file_id IS NOT NULL AS result_file, r.score,
                    EXISTS (SELECT 1 FROM dossiers_dossierdocument x WHERE x.dossier_id = d.id)
                    AND NOT EXISTS (SELECT 1 FROM dossiers_dossierdocument x
                                    WHERE x.dossier_id = d.id AND x.file_id IS NULL) AS digitised
             FROM dossiers_dossier d LEFT JOIN dossiers_rating r ON r.dossier_id = d.id
             WHERE d.competent_authority_id = ANY(%s) AND d.received_at >= %s AND d.received_at < %s
-              AND d.status NOT IN {_in(NOT_COUNTED)}
+              AND d.status NOT IN {_in(NOT_RECEIVED_STATUSES)}
         ), c AS (
             SELECT *, CASE WHEN over THEN false
                            WHEN status IN {resolved} THEN NOT {late_end}
-                           WHEN status = {waiting} THEN due_on IS NULL OR waiting_on <= due_on
+                           WHEN status IN {waiting} THEN due_on IS NULL OR waiting_on <= due_on
                       END AS settled_on_time,
-                      status NOT IN {resolved} AND status <> {waiting} AND NOT over AS running
+                      status NOT IN {resolved} AND status NOT IN {waiting} AND NOT over AS running
             FROM d
         )
         SELECT count(*) AS received,
@@ -154,8 +159,8 @@ def scanned_dashboard(agency_ids: list[int], today: dt.date, months: int = 12) -
 def _dashboard_rows(agency_ids: list[int], first: dt.date, last: dt.date) -> list[dict[str, Any]]:
     """Per day: received by channel and ratings (dated by receipt, as ProcedureTally dates them) and the
     resolved by class (dated by their end)."""
-    resolved = _in(RESOLVED)
-    punctuality = f"""CASE WHEN status = '{Status.WITHDRAWN}' OR due_at IS NULL THEN 'on_time'
+    resolved = _in(FINISHED_STATUSES)
+    punctuality = f"""CASE WHEN status IN {_in(ON_TIME_BY_RULE)} OR due_at IS NULL THEN 'on_time'
                            WHEN {_day("finished_at")} < {_day("due_at")} THEN 'early'
                            WHEN {_day("finished_at")} = {_day("due_at")} THEN 'on_time'
                            ELSE 'late' END"""
@@ -163,7 +168,7 @@ def _dashboard_rows(agency_ids: list[int], first: dt.date, last: dt.date) -> lis
         WITH d AS (
             SELECT d.*, r.score FROM dossiers_dossier d LEFT JOIN dossiers_rating r ON r.dossier_id = d.id
             WHERE d.competent_authority_id = ANY(%s) AND d.received_at IS NOT NULL
-              AND d.status NOT IN {_in(NOT_COUNTED)}
+              AND d.status NOT IN {_in(NOT_RECEIVED_STATUSES)}
               AND (d.received_at >= %s OR (d.status IN {resolved} AND d.finished_at >= %s))
         ), received AS (
             SELECT {_day("received_at")} AS day,

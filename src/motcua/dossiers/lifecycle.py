@@ -50,6 +50,13 @@ OPEN_STATUSES = frozenset(
 # Open, and the legal clock is running: a dossier waiting for the applicant's supplement is not late (§4.4).
 CLOCK_RUNNING_STATUSES = frozenset({Status.RECEIVED, Status.IN_PROCESS, Status.AWAITING_PAYMENT})
 FINISHED_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED, Status.WITHDRAWN, Status.STOPPED})
+# Open with the clock stopped: waiting for the applicant's supplement, which statistics count as within the
+# deadline (DOMAIN.md §4.4).
+CLOCK_STOPPED_STATUSES = OPEN_STATUSES - CLOCK_RUNNING_STATUSES
+# Finished with a result issued (9, 10): the end of processing of indicator 2.2.
+RESULT_STATUSES = frozenset({Status.RESULT_READY, Status.RETURNED})
+# Never received (1, 3): excluded from every statistic (DOMAIN.md §10).
+NOT_RECEIVED_STATUSES = frozenset({Status.SUBMITTED, Status.REFUSED_AT_RECEIPT})
 
 
 class Channel(models.TextChoices):

@@ -35,10 +35,9 @@ from django.utils.translation import gettext_lazy
 from motcua.catalog.constants import OnlineLevel
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import in_force_on
-from motcua.dossiers.lifecycle import Channel, Status
+from motcua.dossiers.lifecycle import FINISHED_STATUSES, ON_TIME_BY_RULE, Channel
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, SupplementRequest
 from motcua.org.selectors import agency_by_id
-from motcua.stats.facts import RESOLVED
 from motcua.stats.index766 import BAND_LABELS
 from motcua.stats.models import ProcedureTally
 from motcua.stats.periods import ONE_DAY, Period, cover
@@ -210,12 +209,12 @@ def _steps_points(steps: list[DossierStep]) -> tuple[int | None, str]:
 def dossier_evaluation(dossier: Dossier, now: dt.datetime) -> Evaluation:
     """The evaluation of one dossier the caller may see (read through `dossier_for`), as it stands at `now`:
     final once processing has ended."""
-    ended = dossier.status in RESOLVED and dossier.finished_at is not None
+    ended = dossier.status in FINISHED_STATUSES and dossier.finished_at is not None
     outcome: Punctuality | None = None
     if ended and dossier.finished_at is not None:
         outcome = (
             Punctuality.ON_TIME
-            if dossier.status == Status.WITHDRAWN
+            if dossier.status in ON_TIME_BY_RULE
             else classify_finished(dossier.finished_at, dossier.due_at)
         )
     late_now = outcome == Punctuality.LATE or (

@@ -15,15 +15,17 @@ from django.db.models import Count, Q
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.memo import timed_cache
-from motcua.dossiers.lifecycle import Status
+from motcua.dossiers.lifecycle import (
+    CLOCK_STOPPED_STATUSES,
+    FINISHED_STATUSES,
+    NOT_RECEIVED_STATUSES,
+    ON_TIME_BY_RULE,
+    RESULT_STATUSES,
+)
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Rating
 from motcua.worktime.calendar import Punctuality, classify_finished, to_local
 from motcua.worktime.services import calendar_for
 
-# Resolved in Biểu 06: results (9, 10), withdrawals (7, on time by rule) and stops (8, by their dates).
-RESOLVED = frozenset({Status.RESULT_READY, Status.RETURNED, Status.WITHDRAWN, Status.STOPPED})
-COMPLETED = frozenset({Status.RESULT_READY, Status.RETURNED})
-NOT_COUNTED = frozenset({Status.SUBMITTED, Status.REFUSED_AT_RECEIPT})
 ENDING_ACTIONS = frozenset({"issue_result", "stop", "withdraw"})
 MOVING_ACTIONS = frozenset({"forward", "send_back", "transfer"})
 
@@ -97,20 +99,20 @@ class _Lifecycle:
 
 
 def _state(dossier: Dossier, life: _Lifecycle, digitised: bool, rating: str) -> CountedState | None:
-    if life.status in NOT_COUNTED or life.received_at is None:
+    if life.status in NOT_RECEIVED_STATUSES or life.received_at is None:
         return None
     procedure, field = version_dimensions(dossier.procedure_version_id)
-    resolved = life.status in RESOLVED
+    resolved = life.status in FINISHED_STATUSES
     ended_at = life.finished_at if resolved else None
     outcome = None
     if ended_at is not None:
         outcome = (
             Punctuality.ON_TIME
-            if life.status == Status.WITHDRAWN
+            if life.status in ON_TIME_BY_RULE
             else classify_finished(ended_at, life.due_at)
         )
-    completed = life.status in COMPLETED and ended_at is not None
-    waiting = life.status == Status.SUPPLEMENT_REQUESTED
+    completed = life.status in RESULT_STATUSES and ended_at is not None
+    waiting = life.status in CLOCK_STOPPED_STATUSES
     return CountedState(
         agency=life.agency,
         procedure=procedure,
@@ -138,7 +140,9 @@ def _state(dossier: Dossier, life: _Lifecycle, digitised: bool, rating: str) -> 
 def counted_state(dossier: Dossier, *, digitised: bool, rating: str) -> CountedState | None:
     """What the dossier counts for now, from its row; None while it is not received (statuses 1 and 3)."""
     # The step's name is read only for an open dossier: a resolved one counts for no workload.
-    open_step = dossier.current_step if dossier.status not in RESOLVED and dossier.current_step_id else None
+    open_step = (
+        dossier.current_step if dossier.status not in FINISHED_STATUSES and dossier.current_step_id else None
+    )
     step = open_step.name if open_step is not None else ""
     return _state(
         dossier,

@@ -10,10 +10,11 @@ from collections.abc import Callable, Iterator
 from django.db import connection, transaction
 from django.db.models import Q
 
+from motcua.dossiers.lifecycle import FINISHED_STATUSES, NOT_RECEIVED_STATUSES
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.org.models import Agency
 from motcua.stats.contributions import OPEN, PROCEDURE, UNIT_FIELD, WORKLOAD, Contribution, contributions
-from motcua.stats.facts import NOT_COUNTED, RESOLVED, counted_state, side_facts, state_from_events
+from motcua.stats.facts import counted_state, side_facts, state_from_events
 from motcua.stats.models import (
     DossierFact,
     Grain,
@@ -142,8 +143,8 @@ def verify(period: Period, agency_ids: list[int] | None = None) -> list[Differen
     first, after = start_of(period.first), start_of(period.last + ONE_DAY)
     touching = (
         Q(received_at__isnull=False, received_at__lt=after, competent_authority_id__in=agency_ids)
-        & ~Q(status__in=NOT_COUNTED)
-        & ~Q(status__in=RESOLVED, finished_at__lt=first)
+        & ~Q(status__in=NOT_RECEIVED_STATUSES)
+        & ~Q(status__in=FINISHED_STATUSES, finished_at__lt=first)
     )
     recounted = _recounted(touching)
     in_days = Q(grain=Grain.DAY, period__range=(period.first, period.last), agency_id__in=agency_ids)
@@ -155,7 +156,9 @@ def verify(period: Period, agency_ids: list[int] | None = None) -> list[Differen
         }
     )
     differences = _compare(flows, Counter({**_stored(UNIT_FIELD, in_days), **_stored(PROCEDURE, in_days)}))
-    open_now = _recounted(~Q(status__in=RESOLVED) & ~Q(status__in=NOT_COUNTED) & Q(received_at__isnull=False))
+    open_now = _recounted(
+        ~Q(status__in=FINISHED_STATUSES) & ~Q(status__in=NOT_RECEIVED_STATUSES) & Q(received_at__isnull=False)
+    )
     current = Counter({k: v for k, v in open_now.items() if k[0] in (OPEN, WORKLOAD)})
     stored_current = Counter({**_stored(OPEN, Q()), **_stored(WORKLOAD, Q())})
     differences += _compare(current, stored_current)

@@ -13,9 +13,14 @@ from collections.abc import Iterable
 from django.db.models import Case, Count, F, Q, Value, When
 from django.db.models.functions import TruncDate
 
-from motcua.dossiers.lifecycle import Channel, Status
+from motcua.dossiers.lifecycle import (
+    CLOCK_STOPPED_STATUSES,
+    FINISHED_STATUSES,
+    NOT_RECEIVED_STATUSES,
+    ON_TIME_BY_RULE,
+    Channel,
+)
 from motcua.dossiers.models import Dossier
-from motcua.stats.facts import NOT_COUNTED, RESOLVED
 from motcua.stats.periods import ONE_DAY, Period
 from motcua.stats.report import By, Counts, Report
 from motcua.worktime.calendar import LOCAL_TZ
@@ -28,19 +33,19 @@ def start_of(day: dt.date) -> dt.datetime:
 def scanned_report(agency_ids: Iterable[int], period: Period, by: By = "field") -> Report:
     first, after = start_of(period.first), start_of(period.last + ONE_DAY)
     last_start = start_of(period.last)
-    resolved = Q(status__in=RESOLVED)
+    resolved = Q(status__in=FINISHED_STATUSES)
     resolved_before = resolved & Q(finished_at__lt=first)
     resolved_by_end = resolved & Q(finished_at__lt=after)
     in_period = Q(received_at__gte=first, received_at__lt=after)
     resolved_in_period = resolved & Q(finished_at__gte=first, finished_at__lt=after)
-    on_time_by_rule = Q(status=Status.WITHDRAWN) | Q(due_at__isnull=True)
+    on_time_by_rule = Q(status__in=ON_TIME_BY_RULE) | Q(due_at__isnull=True)
     pending = Q(received_at__lt=after) & ~resolved_by_end
-    waiting_at_end = Q(status=Status.SUPPLEMENT_REQUESTED, supplement_requested_at__lt=after)
+    waiting_at_end = Q(status__in=CLOCK_STOPPED_STATUSES, supplement_requested_at__lt=after)
     overdue = pending & Q(due_at__lt=last_start) & ~waiting_at_end
     group = "procedure_version__field_id" if by == "field" else "competent_authority_id"
     rows = (
         Dossier.objects.filter(received_at__isnull=False, received_at__lt=after)
-        .exclude(status__in=NOT_COUNTED)
+        .exclude(status__in=NOT_RECEIVED_STATUSES)
         .filter(competent_authority_id__in=list(agency_ids))
         .annotate(
             finished_on=TruncDate("finished_at", tzinfo=LOCAL_TZ),
