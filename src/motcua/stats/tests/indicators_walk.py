@@ -1,5 +1,5 @@
-"""Dossiers walked through the real services at chosen local times, for the indicator, evaluation and
-scorecard tests: the receivers fill the rollups as they would in production."""
+"""Dossiers walked through the real services at chosen local times, for the statistics tests (indicators,
+evaluation, scorecards, the report's dataset): the receivers fill the rollups as they would in production."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from motcua.catalog.models import ProcedureVersion, RequiredDocument
 from motcua.conftest import CITIZEN_ID, PDF_BYTES, VALID_FORM, World
 from motcua.dossiers.models import Dossier, SubmittedAs
 from motcua.dossiers.services.actions import take_action
@@ -41,32 +42,51 @@ def upload(username: str) -> int:
     return store_upload(user(username), SimpleUploadedFile("scan.pdf", PDF_BYTES)).pk
 
 
-def receive(world: World, when: dt.datetime, *, scanned: bool = False, officer: str = "counter") -> str:
-    """A dossier received at the counter at `when`: its paper document scanned, or handed in unscanned."""
+def _first_document(world: World, version: ProcedureVersion | None) -> int:
+    if version is None:
+        return world.documents[0].pk
+    requirement = RequiredDocument.objects.filter(case__version=version, case__code="standard").first()
+    assert requirement is not None
+    return requirement.pk
+
+
+def receive(
+    world: World,
+    when: dt.datetime,
+    *,
+    scanned: bool = False,
+    officer: str = "counter",
+    version: ProcedureVersion | None = None,
+    channel: str = "counter",
+    competent: str | None = None,
+) -> str:
+    """A dossier received at the counter (or by post) at `when`: its paper document scanned, or handed in
+    unscanned; of the world's procedure unless `version` names another."""
     document = AttachedDocument(
-        world.documents[0].pk,
+        _first_document(world, version),
         file=upload(officer) if scanned else None,
         submitted_as=SubmittedAs.ORIGINAL,
     )
     intake = Intake(
-        procedure=world.procedure.local_code,
-        channel="counter",
+        procedure=(version or world.version).procedure.local_code,
+        channel=channel,
         case="standard",
         applicant=APPLICANT,
         form=VALID_FORM,
         documents=[document],
+        competent_authority=competent,
     )
     return create_dossier(user(officer), intake, now=when).code
 
 
-def submit_online(world: World, when: dt.datetime) -> str:
+def submit_online(world: World, when: dt.datetime, version: ProcedureVersion | None = None) -> str:
     intake = Intake(
-        procedure=world.procedure.local_code,
+        procedure=(version or world.version).procedure.local_code,
         channel="online",
         case="standard",
         applicant=APPLICANT,
         form=VALID_FORM,
-        documents=[AttachedDocument(world.documents[0].pk, file=upload("citizen"))],
+        documents=[AttachedDocument(_first_document(world, version), file=upload("citizen"))],
         result_delivery="online",
     )
     return create_dossier(user("citizen"), intake, now=when).code

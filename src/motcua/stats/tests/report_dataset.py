@@ -19,34 +19,18 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
-
-from django.contrib.auth.models import User
-from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.catalog.constants import OnlineLevel, ProcedureLevel
 from motcua.catalog.models import Case, Field, Procedure, ProcedureVersion, RequiredDocument, WorkflowStep
-from motcua.conftest import BIRTH_FORM, PDF_BYTES, VALID_FORM, World
+from motcua.conftest import BIRTH_FORM, World
 from motcua.core.memo import clear_reference_caches
-from motcua.dossiers.models import Dossier
-from motcua.dossiers.services.actions import take_action
-from motcua.dossiers.services.files import store_upload
-from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
 from motcua.org.constants import Role
 from motcua.org.services import create_staff
+from motcua.stats.tests.indicators_walk import act, receive, submit_online
 from motcua.stats.tests.scenario import at
 from motcua.worktime.constants import DurationUnit
 
 MARCH = (dt.date(2026, 3, 1), dt.date(2026, 3, 31))
-APPLICANT = Applicant(
-    kind="person",
-    full_name="Nguyễn Thị Mai",
-    id_number="001090012345",
-    date_of_birth=dt.date(1990, 5, 4),
-    phone="0912345678",
-    address="1 Phố Huế, Hà Nội",
-)
-
 # What March's report says, line by line, in the keys of the API.
 ZERO = {
     "carried_over": 0,
@@ -127,10 +111,6 @@ class Province:
     codes: dict[str, str]
 
 
-def user(username: str) -> User:
-    return User.objects.get(username=username)
-
-
 def _certification_procedure(world: World) -> ProcedureVersion:
     """A second procedure of the department, in another field (chứng thực), shaped like the first."""
     field = Field.objects.create(code="CT", name="Chứng thực")
@@ -159,52 +139,9 @@ def _certification_procedure(world: World) -> ProcedureVersion:
     return version
 
 
-def _receive(
-    version: ProcedureVersion,
-    moment: dt.datetime,
-    officer: str = "counter",
-    channel: str = "counter",
-    competent: str | None = None,
-) -> str:
-    requirement = RequiredDocument.objects.filter(case__version=version, case__code="standard").first()
-    assert requirement is not None
-    intake = Intake(
-        procedure=version.procedure.local_code,
-        channel=channel,
-        case="standard",
-        applicant=APPLICANT,
-        form=VALID_FORM,
-        documents=[AttachedDocument(requirement.pk, submitted_as="original")],
-        competent_authority=competent,
-    )
-    return create_dossier(user(officer), intake, now=moment).code
-
-
-def _submit_online(version: ProcedureVersion, moment: dt.datetime) -> str:
-    citizen = user("citizen")
-    scan = store_upload(citizen, SimpleUploadedFile("giay-chung-sinh.pdf", PDF_BYTES))
-    requirement = RequiredDocument.objects.filter(case__version=version, case__code="standard").first()
-    assert requirement is not None
-    intake = Intake(
-        procedure=version.procedure.local_code,
-        channel="online",
-        case="standard",
-        applicant=APPLICANT,
-        form=VALID_FORM,
-        documents=[AttachedDocument(requirement.pk, file=scan.pk)],
-        result_delivery="online",
-    )
-    return create_dossier(citizen, intake, now=moment).code
-
-
-def _act(username: str, code: str, action: str, moment: dt.datetime, **payload: Any) -> None:
-    version = Dossier.objects.values_list("version", flat=True).get(code=code)
-    take_action(user(username), code, action, version, payload, now=moment)
-
-
 def _resolve(counter: str, signer: str, code: str, received: str, resolved: str) -> None:
-    _act(counter, code, "forward", at(received, 10))
-    _act(signer, code, "issue_result", at(resolved, 10))
+    act(counter, code, "forward", at(received, 10))
+    act(signer, code, "issue_result", at(resolved, 10))
 
 
 def build_province(world: World) -> Province:
@@ -212,22 +149,21 @@ def build_province(world: World) -> Province:
     ba_dinh, ngoc_ha = world.commune_committee.identity_code, world.other_commune.identity_code
     create_staff("commune_leader", ba_dinh, Role.UNIT_LEADER, password="pw-12345678")
     certification = _certification_procedure(world)
-    birth = world.version
     codes = {
-        "H1": _receive(birth, at("2026-02-27")),
-        "H2": _receive(birth, at("2026-03-02")),
-        "H3": _receive(birth, at("2026-03-02")),
-        "H4": _submit_online(birth, at("2026-03-02", 8)),
-        "H5": _receive(birth, at("2026-03-30")),
-        "C1": _receive(certification, at("2026-03-03")),
-        "B1": _receive(birth, at("2026-03-02"), "counter_commune", competent=ba_dinh),
-        "B2": _receive(birth, at("2026-03-10"), "counter_commune", channel="post", competent=ba_dinh),
-        "N1": _receive(birth, at("2026-03-04"), "counter_commune", competent=ngoc_ha),
+        "H1": receive(world, at("2026-02-27")),
+        "H2": receive(world, at("2026-03-02")),
+        "H3": receive(world, at("2026-03-02")),
+        "H4": submit_online(world, at("2026-03-02", 8)),
+        "H5": receive(world, at("2026-03-30")),
+        "C1": receive(world, at("2026-03-03"), version=certification),
+        "B1": receive(world, at("2026-03-02"), officer="counter_commune", competent=ba_dinh),
+        "B2": receive(world, at("2026-03-10"), officer="counter_commune", channel="post", competent=ba_dinh),
+        "N1": receive(world, at("2026-03-04"), officer="counter_commune", competent=ngoc_ha),
     }
     _resolve("counter", "leader", codes["H1"], "2026-02-27", "2026-03-03")
     _resolve("counter", "leader", codes["H2"], "2026-03-02", "2026-03-04")
     _resolve("counter", "leader", codes["H3"], "2026-03-02", "2026-03-06")
-    _act("counter", codes["H4"], "accept", at("2026-03-02", 10))
+    act("counter", codes["H4"], "accept", at("2026-03-02", 10))
     _resolve("counter", "leader", codes["C1"], "2026-03-03", "2026-03-05")
     _resolve("counter_commune", "commune_leader", codes["B2"], "2026-03-10", "2026-03-11")
     return Province(world, certification, codes)

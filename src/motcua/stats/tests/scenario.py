@@ -1,4 +1,5 @@
-"""Dossiers moved through the real services at chosen moments, for the statistics tests."""
+"""Dossiers moved through the API at chosen moments (the clock frozen), for the statistics tests; the
+service-level walk is `indicators_walk`."""
 
 from __future__ import annotations
 
@@ -6,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 import time_machine
-from django.contrib.auth.models import User
 
 from motcua.conftest import World, act, post_json
 from motcua.dossiers.models import Dossier
@@ -38,7 +38,3 @@ def step(world: World, username: str, code: str, action: str, moment: dt.datetim
 
 def dossier(code: str) -> Dossier:
     return Dossier.objects.get(code=code)
-
-
-def user(username: str) -> User:
-    return User.objects.get(username=username)

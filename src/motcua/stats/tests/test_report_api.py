@@ -8,6 +8,7 @@ from django.test import Client
 
 from motcua.org.constants import Role
 from motcua.org.services import create_staff, issue_api_token
+from motcua.stats.tests.indicators_walk import user
 from motcua.stats.tests.report_dataset import (
     BA_DINH,
     CERTIFICATION,
@@ -17,7 +18,6 @@ from motcua.stats.tests.report_dataset import (
     TOTAL,
     ZERO,
     build_province,
-    user,
 )
 
 URL = "/api/v1/stats/report"

@@ -13,7 +13,8 @@ from openpyxl import load_workbook
 
 from motcua.printing.tests.conftest import page_size, pdf_text
 from motcua.stats.reporting import TITLE
-from motcua.stats.tests.report_dataset import build_province, user
+from motcua.stats.tests.indicators_walk import user
+from motcua.stats.tests.report_dataset import build_province
 from motcua.stats.tests.scenario import at
 
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}

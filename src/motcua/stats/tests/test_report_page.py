@@ -9,7 +9,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from motcua.stats.tests.report_dataset import build_province, user
+from motcua.stats.tests.indicators_walk import user
+from motcua.stats.tests.report_dataset import build_province
 from motcua.stats.tests.scenario import at
 
 URL = "/office/stats/report/"

@@ -22,7 +22,8 @@ from motcua.stats.reporting import (
     standard_period,
     vietnamese_number,
 )
-from motcua.stats.tests.report_dataset import MARCH, build_province, user
+from motcua.stats.tests.indicators_walk import user
+from motcua.stats.tests.report_dataset import MARCH, build_province
 
 
 def period(first: str, last: str) -> Period:

@@ -17,7 +17,8 @@ from motcua.dossiers.services.feedback import rate_dossier
 from motcua.stats.periods import Period
 from motcua.stats.recount import rebuild, verify
 from motcua.stats.tallies import TABLES, key_columns
-from motcua.stats.tests.scenario import at, receive, user
+from motcua.stats.tests.indicators_walk import user
+from motcua.stats.tests.scenario import at, receive
 
 # Each action with the payload it needs; the actor is whoever the lifecycle lets take it.
 PAYLOADS = {

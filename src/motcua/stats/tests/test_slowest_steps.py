@@ -9,7 +9,8 @@ import datetime as dt
 from motcua.stats.dashboards import leader_dashboard
 from motcua.stats.models import StepMonthTally
 from motcua.stats.recount import rebuild
-from motcua.stats.tests.scenario import at, receive, step, user
+from motcua.stats.tests.indicators_walk import user
+from motcua.stats.tests.scenario import at, receive, step
 
 
 def _rows() -> list[tuple]:
