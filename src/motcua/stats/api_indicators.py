@@ -129,7 +129,10 @@ class ScorecardOut(Schema):
     steps_finished: int = Field(description="Steps finished in the month.")
     steps_on_time: int = Field(description="Of those, finished by their due time.")
     steps_late: int
-    on_time_rate: float | None = Field(description="steps_on_time ÷ steps_finished, 0..1.")
+    on_time_rate: float | None = Field(
+        description="steps_on_time as a percentage of steps_finished (0 to 100, to one decimal); null when "
+        "no step was finished."
+    )
     open_overdue: int = Field(description="Steps open past their due time at the end of the month (or now).")
     overdue: int = Field(description="steps_late + open_overdue.")
     apologies: int
@@ -138,7 +141,10 @@ class ScorecardOut(Schema):
     rated_satisfied: int
     rated_dissatisfied: int
     ratings: int = Field(description="Ratings given in the month to the results issued.")
-    satisfaction_rate: float | None
+    satisfaction_rate: float | None = Field(
+        description="The ratings very satisfied or satisfied as a percentage of ratings (0 to 100, to one "
+        "decimal); null when none was given."
+    )
 
 
 class OfficerScorecardOut(ScorecardOut):

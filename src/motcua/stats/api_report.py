@@ -31,7 +31,8 @@ class CountsOut(Schema):
     pending_overdue: int
     pending_total: int
     on_time_rate: float | None = Field(
-        description="Percentage of resolved dossiers resolved early or on time; null when none was resolved."
+        description="Percentage (0 to 100, to one decimal) of resolved dossiers resolved early or on time; "
+        "null when none was resolved."
     )
 
 

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.org.selectors import agency_by_code, agency_by_id, scope_agency_ids, subtree_ids
+from motcua.stats.counters import Counters, rate
 from motcua.stats.index766 import index766
 from motcua.stats.models import (
     Grain,
@@ -55,16 +56,11 @@ def due_soon_days() -> int:
     return int(getattr(settings, "MOTCUA_DASHBOARD_DUE_SOON_DAYS", DEFAULT_DUE_SOON_DAYS))
 
 
-def percent(part: int, whole: int) -> float | None:
-    """`part` as a percentage of `whole`, to one decimal; None when there is nothing to divide."""
-    return round(100 * part / whole, 1) if whole else None
-
-
 # --- the public dashboard -----------------------------------------------------------------------------------
 
 
 @dataclasses.dataclass(frozen=True)
-class Flows:
+class Flows(Counters):
     """Dossiers received (by day of receipt), resolved (by day of their end) and rated (by day of receipt of
     the rated dossier) over some days."""
 
@@ -77,6 +73,17 @@ class Flows:
     rated_very_satisfied: int = 0
     rated_satisfied: int = 0
     rated_dissatisfied: int = 0
+
+    DERIVED = (
+        "received_total",
+        "resolved_total",
+        "rated_total",
+        "on_time_rate",
+        "counter_share",
+        "online_share",
+        "post_share",
+        "satisfied_share",
+    )
 
     @property
     def received_total(self) -> int:
@@ -93,42 +100,24 @@ class Flows:
     @property
     def on_time_rate(self) -> float | None:
         """Percentage of the resolved dossiers resolved early or on time (Biểu 06's reading)."""
-        return percent(self.resolved_early + self.resolved_on_time, self.resolved_total)
+        return rate(self.resolved_early + self.resolved_on_time, self.resolved_total)
 
     @property
     def counter_share(self) -> float | None:
-        return percent(self.received_counter, self.received_total)
+        return rate(self.received_counter, self.received_total)
 
     @property
     def online_share(self) -> float | None:
-        return percent(self.received_online, self.received_total)
+        return rate(self.received_online, self.received_total)
 
     @property
     def post_share(self) -> float | None:
-        return percent(self.received_post, self.received_total)
+        return rate(self.received_post, self.received_total)
 
     @property
     def satisfied_share(self) -> float | None:
         """Percentage of the ratings that say very satisfied or satisfied."""
-        return percent(self.rated_very_satisfied + self.rated_satisfied, self.rated_total)
-
-    def __add__(self, other: Flows) -> Flows:
-        return Flows(
-            *(a + b for a, b in zip(dataclasses.astuple(self), dataclasses.astuple(other), strict=True))
-        )
-
-    def as_dict(self) -> dict[str, int | float | None]:
-        return {
-            **dataclasses.asdict(self),
-            "received_total": self.received_total,
-            "resolved_total": self.resolved_total,
-            "rated_total": self.rated_total,
-            "on_time_rate": self.on_time_rate,
-            "counter_share": self.counter_share,
-            "online_share": self.online_share,
-            "post_share": self.post_share,
-            "satisfied_share": self.satisfied_share,
-        }
+        return rate(self.rated_very_satisfied + self.rated_satisfied, self.rated_total)
 
 
 @dataclasses.dataclass(frozen=True)

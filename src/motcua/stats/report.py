@@ -11,6 +11,7 @@ from typing import Literal
 
 from django.db.models import Q, Sum
 
+from motcua.stats.counters import Counters, rate
 from motcua.stats.models import UnitFieldTally
 from motcua.stats.periods import Bucket, Period, before, cover
 
@@ -28,7 +29,7 @@ FLOW_COLUMNS = (
 
 
 @dataclasses.dataclass(frozen=True)
-class Counts:
+class Counts(Counters):
     """One line of Biểu 06. The report's identity: carried_over + received_total = resolved_total +
     pending_total."""
 
@@ -40,6 +41,8 @@ class Counts:
     resolved_late: int = 0
     pending_within: int = 0  # including the dossiers waiting for the applicant's supplement
     pending_overdue: int = 0
+
+    DERIVED = ("received_total", "resolved_total", "pending_total", "on_time_rate")
 
     @property
     def received_total(self) -> int:
@@ -56,34 +59,11 @@ class Counts:
     @property
     def on_time_rate(self) -> float | None:
         """Percentage of resolved dossiers resolved early or on time; None when none were resolved."""
-        if not self.resolved_total:
-            return None
-        return round(100 * (self.resolved_early + self.resolved_on_time) / self.resolved_total, 2)
+        return rate(self.resolved_early + self.resolved_on_time, self.resolved_total)
 
     @property
     def balanced(self) -> bool:
         return self.carried_over + self.received_total == self.resolved_total + self.pending_total
-
-    def __add__(self, other: Counts) -> Counts:
-        return Counts(
-            *(a + b for a, b in zip(dataclasses.astuple(self), dataclasses.astuple(other), strict=True))
-        )
-
-    def as_dict(self) -> dict[str, int | float | None]:
-        return {
-            "carried_over": self.carried_over,
-            "received_online": self.received_online,
-            "received_direct": self.received_direct,
-            "received_total": self.received_total,
-            "resolved_early": self.resolved_early,
-            "resolved_on_time": self.resolved_on_time,
-            "resolved_late": self.resolved_late,
-            "resolved_total": self.resolved_total,
-            "pending_within": self.pending_within,
-            "pending_overdue": self.pending_overdue,
-            "pending_total": self.pending_total,
-            "on_time_rate": self.on_time_rate,
-        }
 
 
 @dataclasses.dataclass(frozen=True)

@@ -32,6 +32,7 @@ from motcua.org.selectors import (
 from motcua.printing.forms import Heading, heading, person_name
 from motcua.printing.render import render_pdf
 from motcua.printing.wording import place_and_day
+from motcua.stats.counters import RATE_DECIMALS
 from motcua.stats.periods import Period, cutoff_day, month_end, reporting_period
 from motcua.stats.report import By, Counts, handling_report
 
@@ -323,11 +324,11 @@ HEAD_OF_UNIT_NOTE = "(Ký, ghi rõ họ tên, đóng dấu)"
 
 
 def vietnamese_number(value: Value) -> str:
-    """A cell as Vietnamese documents write numbers: 1.234 and 66,67; an empty rate stays empty."""
+    """A cell as Vietnamese documents write numbers: 1.234 and 66,7; an empty rate stays empty."""
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")
+        return f"{value:.{RATE_DECIMALS}f}".rstrip("0").rstrip(".").replace(".", ",")
     return f"{value:,}".replace(",", ".")
 
 

@@ -29,6 +29,7 @@ from motcua.dossiers.models import DossierEvent, DossierStep, Rating
 from motcua.org.selectors import agency_by_id
 from motcua.printing.forms import person_name
 from motcua.stats.contributions import RATED_COLUMN
+from motcua.stats.counters import Counters, rate
 from motcua.stats.facts import ENDING_ACTIONS, MOVING_ACTIONS
 from motcua.stats.models import OfficerMonthTally, StepMonthTally
 from motcua.stats.periods import ONE_DAY, month_end
@@ -241,7 +242,7 @@ def rebuild_tallies() -> int:
 
 
 @dataclasses.dataclass(frozen=True)
-class Scorecard:
+class Scorecard(Counters):
     steps_finished: int = 0
     steps_on_time: int = 0
     steps_late: int = 0  # finished in the month after their due time
@@ -252,10 +253,13 @@ class Scorecard:
     rated_satisfied: int = 0
     rated_dissatisfied: int = 0
 
+    DERIVED = ("on_time_rate", "overdue", "ratings", "satisfaction_rate")
+
     @property
     def on_time_rate(self) -> float | None:
-        """Share of the steps finished in the month that were finished by their due time; None if none."""
-        return self.steps_on_time / self.steps_finished if self.steps_finished else None
+        """Percentage of the steps finished in the month that were finished by their due time; None if
+        none was."""
+        return rate(self.steps_on_time, self.steps_finished)
 
     @property
     def overdue(self) -> int:
@@ -267,21 +271,8 @@ class Scorecard:
 
     @property
     def satisfaction_rate(self) -> float | None:
-        return (self.rated_very_satisfied + self.rated_satisfied) / self.ratings if self.ratings else None
-
-    def __add__(self, other: Scorecard) -> Scorecard:
-        return Scorecard(
-            *(a + b for a, b in zip(dataclasses.astuple(self), dataclasses.astuple(other), strict=True))
-        )
-
-    def as_dict(self) -> dict[str, int | float | None]:
-        return {
-            **dataclasses.asdict(self),
-            "on_time_rate": self.on_time_rate,
-            "overdue": self.overdue,
-            "ratings": self.ratings,
-            "satisfaction_rate": self.satisfaction_rate,
-        }
+        """Percentage of the ratings that say very satisfied or satisfied."""
+        return rate(self.rated_very_satisfied + self.rated_satisfied, self.ratings)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -393,17 +384,12 @@ COLUMN_LABELS: tuple[tuple[str, Promise], ...] = (
     ("ratings", gettext_lazy("Ratings")),
     ("satisfaction_rate", gettext_lazy("Satisfied (%)")),
 )
-RATE_COLUMNS = frozenset({"on_time_rate", "satisfaction_rate"})
 
 
 def cells(card: Scorecard) -> list[int | float | None]:
-    """A scorecard's figures in the order of `COLUMN_LABELS`, rates as percentages."""
+    """A scorecard's figures in the order of `COLUMN_LABELS`."""
     values = card.as_dict()
-    out: list[int | float | None] = []
-    for column, _label in COLUMN_LABELS:
-        value = values[column]
-        out.append(round(100 * value, 2) if column in RATE_COLUMNS and value is not None else value)
-    return out
+    return [values[column] for column, _label in COLUMN_LABELS]
 
 
 def scorecards_xlsx(cards: MonthScorecards, unit_name: str) -> bytes:

@@ -10,6 +10,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from motcua.stats.counters import RATE_DECIMALS
 from motcua.stats.reporting import (
     CIRCULAR,
     COLUMN_COUNT,
@@ -30,7 +31,7 @@ from motcua.stats.reporting import (
 # The form's heading takes the first rows; the table's headings start below it.
 FIRST_HEADER_ROW = 7
 NUMBER_WIDTH, NAME_WIDTH, VALUE_WIDTH = 6, 42, 12
-RATE_FORMAT = "0.00"
+RATE_FORMAT = "0." + "0" * RATE_DECIMALS
 THIN = Side(style="thin")
 BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
 CENTRED = Alignment(horizontal="center", vertical="center", wrap_text=True)

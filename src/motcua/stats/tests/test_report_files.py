@@ -55,7 +55,7 @@ def test_the_pdf_is_the_signed_form_of_the_unit_for_the_period(province):
         "Số hồ sơ nhận giải quyết",
         "(1) (2) (3) (4) (5) (6) (7) (8) (9) (10) (11) (12) (13) (14)",
         "1 Chứng thực 1 0 1 0 1 1 0 0 0 0 0 100",
-        "2 Hộ tịch 5 1 3 1 3 2 0 1 2 1 1 66,67",
+        "2 Hộ tịch 5 1 3 1 3 2 0 1 2 1 1 66,7",
         "Tổng cộng 6 1 4 1 4 3 0 1 2 1 1 75",
         "Ghi chú: (3) = (4) + (5) + (6) = (7) + (11)",
         "NGƯỜI LẬP BIỂU (Ký, ghi rõ họ tên)",
@@ -104,7 +104,7 @@ def test_the_spreadsheet_has_the_forms_merged_headings_and_numbers_as_numbers(pr
         [3, "UBND Phường Ngọc Hà", 1, 0, 1, 0, 0, 0, 0, 0, 1, 0, 1, None],
         [None, "Tổng cộng", 9, 1, 7, 1, 5, 4, 0, 1, 4, 1, 3, 80],
     ]
-    assert sheet["N11"].number_format == "0.00"
+    assert sheet["N11"].number_format == "0.0"
     assert sheet.freeze_panes == "C11"
     assert sheet.column_dimensions["B"].width > sheet.column_dimensions["C"].width > 0
 

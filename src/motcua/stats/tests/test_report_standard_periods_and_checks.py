@@ -94,10 +94,10 @@ def test_the_columns_follow_the_form():
 
 
 def test_vietnamese_numbers_group_thousands_with_dots_and_decimals_with_a_comma():
-    assert [vietnamese_number(v) for v in (0, 1234567, 66.67, 80.0, 12.5, None)] == [
+    assert [vietnamese_number(v) for v in (0, 1234567, 66.7, 80.0, 12.5, None)] == [
         "0",
         "1.234.567",
-        "66,67",
+        "66,7",
         "80",
         "12,5",
         "",

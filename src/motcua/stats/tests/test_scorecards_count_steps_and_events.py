@@ -71,10 +71,10 @@ def test_october_scorecards_of_officers_and_their_unit(walked):
     assert officers["specialist"] == Scorecard(
         steps_finished=1, steps_on_time=1, open_overdue=1, supplement_requests=1
     )
-    assert officers["specialist"].on_time_rate == 1.0 and officers["specialist"].overdue == 1
+    assert officers["specialist"].on_time_rate == 100.0 and officers["specialist"].overdue == 1
     # The leader finished A's approval on time and its registry step late (by issuing), and apologised.
     assert officers["leader"] == Scorecard(steps_finished=2, steps_on_time=1, steps_late=1, apologies=1)
-    assert officers["leader"].on_time_rate == 0.5
+    assert officers["leader"].on_time_rate == 50.0
     # The department adds C's unassigned appraisal, open past due at the end of October.
     (unit,) = cards.units
     assert unit.code == walked.department.identity_code
@@ -91,7 +91,7 @@ def test_november_so_far_counts_steps_overdue_now_and_the_ratings_of_results_iss
     assert officers["specialist"] == Scorecard(steps_finished=1, steps_late=1)
     # A, whose result the leader issued, was rated in November.
     assert officers["leader"] == Scorecard(rated_very_satisfied=1)
-    assert officers["leader"].satisfaction_rate == 1.0
+    assert officers["leader"].satisfaction_rate == 100.0
     # Open now past due, nobody assigned: B's approval (due 4/11 09:00) and C's appraisal.
     assert cards.units[0].card == Scorecard(
         steps_finished=1, steps_late=1, open_overdue=2, rated_very_satisfied=1
@@ -138,7 +138,7 @@ def test_the_api_gives_officers_and_units_scorecards(walked):
         1,
     )
     assert [(u["unit"], u["overdue"], u["on_time_rate"]) for u in body["units"]] == [
-        (walked.department.identity_code, 3, 2 / 3)
+        (walked.department.identity_code, 3, 66.7)
     ]
     assert body["total"]["apologies"] == 1
 
@@ -172,9 +172,9 @@ def test_the_page_lists_officers_and_units_and_downloads_a_workbook(walked):
     assert response.status_code == 200
     assert "Officers, 10/2026" in html
     unit_row = re.search(r'<th scope="row">Sở Tư pháp <span.*?</tr>', html, re.S).group(0)
-    # finished 3, on time 2, late 1, 66.67 %, open past due 2, overdue 3, 1 apology, 1 supplement, no rating
+    # finished 3, on time 2, late 1, 66.7 %, open past due 2, overdue 3, 1 apology, 1 supplement, no rating
     assert re.findall(r'<td class="value">([^<]*)</td>', unit_row) == [
-        "3", "2", "1", "66.67", "2", "3", "1", "1", "0", "—"
+        "3", "2", "1", "66.7", "2", "3", "1", "1", "0", "—"
     ]  # fmt: skip
     download = _page("leader", "/office/stats/scorecards.xlsx?month=2026-10&unit=000.00.21.H26")
     assert download.status_code == 200
