@@ -34,57 +34,13 @@ class DossierFact(models.Model):
     state = models.JSONField()
 
 
-class UnitFieldTally(models.Model):
-    """Biểu 06's grain: per competent agency and field (DOMAIN.md §10)."""
+class FlowTally(models.Model):
+    """The columns both flow rollups keep for a competent agency and field in one bucket: the dossiers
+    resolved, dated by the end of processing, and the receipt-dated figures of the Decision 766 indicators and
+    the dashboards."""
 
-    grain = models.CharField(max_length=1, choices=Grain.choices)
-    period = models.DateField(help_text=_("First day of the day, month or year."))
     agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
     field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="+")
-    received_counter = models.IntegerField(db_default=0)
-    received_online = models.IntegerField(db_default=0)
-    received_post = models.IntegerField(db_default=0)
-    resolved_early = models.IntegerField(db_default=0)
-    resolved_on_time = models.IntegerField(db_default=0)
-    resolved_late = models.IntegerField(db_default=0)
-    open_delta = models.IntegerField(db_default=0)
-    overdue_delta = models.IntegerField(db_default=0)
-    # The procedure rollup's receipt-dated columns summed over procedures and channels: the Decision 766
-    # indicators and the dashboards of a whole province read a few thousand rows instead of a few hundred
-    # thousand (docs/benchmarks.md, Reports).
-    completed = models.IntegerField(db_default=0)
-    completed_minutes = models.BigIntegerField(db_default=0)
-    settled_on_time_766 = models.IntegerField(db_default=0)
-    settled_late_766 = models.IntegerField(db_default=0)
-    digitised = models.IntegerField(db_default=0)
-    electronic_result = models.IntegerField(db_default=0)
-    rated_very_satisfied = models.IntegerField(db_default=0)
-    rated_satisfied = models.IntegerField(db_default=0)
-    rated_dissatisfied = models.IntegerField(db_default=0)
-
-    class Meta:
-        constraints = [
-            # Agency first: one unit's report reads its own runs of rows, not every unit's.
-            models.UniqueConstraint(
-                fields=["agency", "grain", "period", "field"], name="unit_field_tally_key"
-            )
-        ]
-        # A period is read as a few runs of (grain, period) OR-ed together: a whole province's reading scans
-        # each run through this index (a bitmap OR), not the whole table.
-        indexes = [models.Index(fields=["grain", "period"], name="unit_field_tally_period")]
-
-
-class ProcedureTally(models.Model):
-    """Per competent agency, procedure and channel, dated by the day of receipt unless a column says
-    otherwise: the Decision 766 indicators, the dashboards and the slowest procedures."""
-
-    grain = models.CharField(max_length=1, choices=Grain.choices)
-    period = models.DateField()
-    agency = models.ForeignKey(Agency, on_delete=models.PROTECT, related_name="+")
-    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
-    field = models.ForeignKey(Field, on_delete=models.PROTECT, related_name="+")
-    channel = models.CharField(max_length=16, choices=Channel.choices)
-    received = models.IntegerField(db_default=0)
     # Dated by the end of processing.
     resolved_early = models.IntegerField(db_default=0)
     resolved_on_time = models.IntegerField(db_default=0)
@@ -100,6 +56,46 @@ class ProcedureTally(models.Model):
     rated_very_satisfied = models.IntegerField(db_default=0)
     rated_satisfied = models.IntegerField(db_default=0)
     rated_dissatisfied = models.IntegerField(db_default=0)
+
+    class Meta:
+        abstract = True
+
+
+class UnitFieldTally(FlowTally):
+    """Biểu 06's grain: per competent agency and field (DOMAIN.md §10). Its receipt-dated columns are the
+    procedure rollup's summed over procedures and channels: the Decision 766 indicators and the dashboards of
+    a whole province read a few thousand rows instead of a few hundred thousand (docs/benchmarks.md,
+    Reports)."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField(help_text=_("First day of the day, month or year."))
+    received_counter = models.IntegerField(db_default=0)
+    received_online = models.IntegerField(db_default=0)
+    received_post = models.IntegerField(db_default=0)
+    open_delta = models.IntegerField(db_default=0)
+    overdue_delta = models.IntegerField(db_default=0)
+
+    class Meta:
+        constraints = [
+            # Agency first: one unit's report reads its own runs of rows, not every unit's.
+            models.UniqueConstraint(
+                fields=["agency", "grain", "period", "field"], name="unit_field_tally_key"
+            )
+        ]
+        # A period is read as a few runs of (grain, period) OR-ed together: a whole province's reading scans
+        # each run through this index (a bitmap OR), not the whole table.
+        indexes = [models.Index(fields=["grain", "period"], name="unit_field_tally_period")]
+
+
+class ProcedureTally(FlowTally):
+    """Per competent agency, procedure and channel, dated by the day of receipt unless a column says
+    otherwise: the Decision 766 indicators, the dashboards and the slowest procedures."""
+
+    grain = models.CharField(max_length=1, choices=Grain.choices)
+    period = models.DateField()
+    procedure = models.ForeignKey(Procedure, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    received = models.IntegerField(db_default=0)
 
     class Meta:
         constraints = [
