@@ -19,8 +19,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import tomllib
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -35,6 +33,7 @@ from django.utils.translation import gettext_lazy
 from motcua.catalog.constants import OnlineLevel
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import in_force_on
+from motcua.core.toml_config import toml_config
 from motcua.dossiers.lifecycle import FINISHED_STATUSES, ON_TIME_BY_RULE, Channel
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, SupplementRequest
 from motcua.org.selectors import agency_by_id
@@ -95,10 +94,7 @@ def parse_config(data: dict[str, Any]) -> Config:
     )
 
 
-@functools.cache
-def config() -> Config:
-    with CONFIG_FILE.open("rb") as source:
-        return parse_config(tomllib.load(source))
+config = toml_config(CONFIG_FILE, parse_config)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import functools
-import tomllib
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
@@ -23,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.core.toml_config import toml_config
 from motcua.dossiers.lifecycle import Channel
 from motcua.stats.contributions import RECEIVED_COLUMN
 from motcua.stats.models import OpenTally, UnitFieldTally
@@ -122,10 +121,7 @@ def parse_config(data: dict[str, Any]) -> Config:
     )
 
 
-@functools.cache
-def config() -> Config:
-    with CONFIG_FILE.open("rb") as source:
-        return parse_config(tomllib.load(source))
+config = toml_config(CONFIG_FILE, parse_config)
 
 
 # --- what each indicator means -----------------------------------------------------------------------------
