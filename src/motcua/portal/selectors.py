@@ -1,4 +1,5 @@
-"""Read helpers of the public portal: what the home page offers to browse and what a procedure sheet shows.
+"""Read helpers of the portal: what the home page offers to browse and what a procedure sheet shows; and, for
+a signed-in applicant, their drafts and their own dossiers (never those an officer merely has in scope).
 
 The counts change slowly and every visitor of the home page asks for them, so each process keeps them for a
 minute (core.memo); the texts are translated when a page is drawn, never in the cached values.
@@ -10,8 +11,10 @@ import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
 
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Count, Prefetch, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from motcua.catalog.constants import OnlineLevel
 from motcua.catalog.models import Case, ProcedureVersion
@@ -21,8 +24,14 @@ from motcua.catalog.selectors import (
     version_in_force,
     version_with_details,
 )
+from motcua.core.errors import NotFound
 from motcua.core.memo import timed_cache
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, Rating, SupplementRequest, UploadedFile
+from motcua.dossiers.selectors import dossier_documents, dossier_for, visible_dossiers, with_reference_rows
+from motcua.org.models import Agency
+from motcua.portal.models import ApplicationDraft, DraftDocument, DraftState, SupplementUpload
+
+AnyUser = User | AnonymousUser
 
 # "Most used" means most dossiers over this window: long enough to smooth a week's peaks, short enough to
 # follow the seasons (school enrolment in summer, for instance).
@@ -115,3 +124,85 @@ def procedure_sheet(code: str) -> ProcedureVersion | None:
 def accepts_online(version: ProcedureVersion) -> bool:
     """Whether a dossier may be submitted online; intake refuses the online channel to "no online service"."""
     return version.online_level != OnlineLevel.NONE
+
+
+# --- the applicant's drafts and dossiers --------------------------------------------------------------------
+
+
+def open_drafts(user: AnyUser) -> QuerySet[ApplicationDraft]:
+    if not user.is_authenticated:
+        return ApplicationDraft.objects.none()
+    return ApplicationDraft.objects.filter(owner_id=user.pk, state=DraftState.OPEN).select_related(
+        "procedure"
+    )
+
+
+def draft_for(user: AnyUser, pk: int) -> ApplicationDraft:
+    """The user's own draft, open or submitted; anyone else's is not found."""
+    draft = (
+        ApplicationDraft.objects.filter(pk=pk, owner_id=user.pk)
+        .select_related("procedure", "dossier")
+        .first()
+        if user.is_authenticated
+        else None
+    )
+    if draft is None:
+        raise NotFound(_("You have no application %d.") % pk)
+    return draft
+
+
+def draft_documents(draft: ApplicationDraft) -> dict[int, DraftDocument]:
+    """The draft's uploads by required document."""
+    return {d.requirement_id: d for d in draft.documents.select_related("file")}
+
+
+def draft_file(user: AnyUser, pk: int, requirement_id: int) -> UploadedFile:
+    document = draft_documents(draft_for(user, pk)).get(requirement_id)
+    if document is None:
+        raise NotFound(_("No file has been uploaded for this document."))
+    return document.file
+
+
+def my_dossiers(user: AnyUser) -> QuerySet[Dossier]:
+    """The dossiers the user applied for, newest first; never those an officer merely has in scope."""
+    return (
+        visible_dossiers(user)
+        .filter(applicant_user_id=user.pk)
+        .select_related("rating")
+        .order_by("-created_at", "-id")
+    )
+
+
+def my_dossier(user: AnyUser, code: str) -> Dossier:
+    dossier = dossier_for(user, code)
+    if dossier.applicant_user_id != user.pk:
+        raise NotFound(_("No dossier %s is visible to you.") % code)
+    return dossier
+
+
+def dossier_rating(dossier: Dossier) -> Rating | None:
+    return Rating.objects.filter(dossier_id=dossier.pk).first()
+
+
+def result_unit(dossier: Dossier) -> Agency:
+    """Where the result is handed over: the counter that received the dossier (the one-stop principle)."""
+    return with_reference_rows(dossier).receiving_unit
+
+
+def latest_supplement(dossier: Dossier) -> SupplementRequest | None:
+    return dossier.supplements.order_by("-requested_at", "-id").first()
+
+
+def supplement_uploads(request: SupplementRequest) -> dict[int, SupplementUpload]:
+    return {u.item: u for u in SupplementUpload.objects.filter(supplement=request).select_related("file")}
+
+
+def dossier_file(user: AnyUser, code: str, file_id: int) -> UploadedFile:
+    """A file of the user's own dossier: one of its documents, or its electronic result."""
+    dossier = my_dossier(user, code)
+    if dossier.result_file_id == file_id and dossier.result_file is not None:
+        return dossier.result_file
+    document = next((d for d in dossier_documents(dossier) if d.file_id == file_id and d.file), None)
+    if document is None or document.file is None:
+        raise NotFound(_("This dossier has no such file."))
+    return document.file

@@ -1,5 +1,5 @@
 """Applying online: choose the case, fill in the application (saved as a draft), upload the documents, review,
-submit once, see the confirmation. Thin views over portal.services."""
+submit once, see the confirmation. Thin views over portal.applications and portal.selectors."""
 
 from __future__ import annotations
 
@@ -22,7 +22,8 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.models import RequiredDocument
 from motcua.core.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
 from motcua.dossiers.models import UploadedFile
-from motcua.portal import services
+from motcua.portal import applications, selectors
+from motcua.portal.applications import ApplicationForm
 from motcua.portal.eform import EField, bind, browser_messages, errors_by_field, leaves, read_answers
 from motcua.portal.models import ApplicationDraft
 
@@ -108,15 +109,15 @@ def upload_limit() -> int:
 def apply(request: HttpRequest, code: str) -> HttpResponse:
     """Start or resume the draft for the procedure; ask for the case first when it has several."""
     try:
-        services.require_citizen(request.user)
-        offer, cases = services.online_cases(code)
+        applications.require_citizen(request.user)
+        offer, cases = applications.online_cases(code)
     except DomainError as error:
         return unavailable(request, error, code)
     case_code = request.GET.get("case", "") or (cases[0].code if len(cases) == 1 else "")
     problems: list[FieldProblem] = []
     if case_code:
         try:
-            draft = services.start_application(request.user, code, case_code)
+            draft = applications.start_application(request.user, code, case_code)
         except InvalidInput as error:
             problems = error.errors
         except DomainError as error:
@@ -177,13 +178,11 @@ def _copies_text(requirement: RequiredDocument) -> str:
     return ", ".join(parts)
 
 
-def _slots(
-    draft: ApplicationDraft, form: services.ApplicationForm, errors: dict[str, list[str]]
-) -> list[UploadSlot]:
-    uploaded = services.draft_documents(draft)
+def _slots(draft: ApplicationDraft, form: ApplicationForm, errors: dict[str, list[str]]) -> list[UploadSlot]:
+    uploaded = selectors.draft_documents(draft)
     slots = []
     for requirement in form.requirements:
-        name = services.document_field(requirement.pk)
+        name = applications.document_field(requirement.pk)
         document = uploaded.get(requirement.pk)
         args = {"pk": draft.pk, "requirement": requirement.pk}
         slots.append(
@@ -211,14 +210,16 @@ def slot_json(request: HttpRequest, slot: UploadSlot, status: int = 200) -> Json
     return JsonResponse({"html": html}, status=status)
 
 
-def _targets(form: services.ApplicationForm) -> dict[str, Target]:
+def _targets(form: ApplicationForm) -> dict[str, Target]:
     """Every place a problem can be shown on the application page, in the page's order."""
     targets = {f.name: Target(f.id, str(f.label)) for f in leaves([*form.applicant, *form.representative])}
     for field in form.form:
         targets[field.name] = Target(field.id, str(field.label))
         targets |= {leaf.name: Target(leaf.id, str(leaf.label)) for leaf in field.leaves()}
     targets["documents"] = Target("documents")
-    targets |= {services.document_field(r.pk): Target(f"field-documents-{r.pk}") for r in form.requirements}
+    targets |= {
+        applications.document_field(r.pk): Target(f"field-documents-{r.pk}") for r in form.requirements
+    }
     targets |= {f.name: Target(f.id, str(f.label)) for f in form.delivery}
     return targets
 
@@ -226,7 +227,7 @@ def _targets(form: services.ApplicationForm) -> dict[str, Target]:
 def _render_application(
     request: HttpRequest,
     draft: ApplicationDraft,
-    form: services.ApplicationForm,
+    form: ApplicationForm,
     answers: dict[str, str],
     problems: Sequence[FieldProblem] = (),
     *,
@@ -266,25 +267,25 @@ def _render_application(
 
 def _draft(request: HttpRequest, pk: int) -> ApplicationDraft:
     try:
-        return services.draft_for(request.user, pk)
+        return selectors.draft_for(request.user, pk)
     except NotFound as error:
         raise Http404(str(error)) from None
 
 
 def _store_posted_files(
-    request: HttpRequest, draft: ApplicationDraft, form: services.ApplicationForm
+    request: HttpRequest, draft: ApplicationDraft, form: ApplicationForm
 ) -> list[FieldProblem]:
     """Without JavaScript the files come with the form itself: store each, and say which were refused."""
     problems = []
     for requirement in form.requirements:
-        upload = request.FILES.get(services.document_field(requirement.pk))
+        upload = request.FILES.get(applications.document_field(requirement.pk))
         if upload is None:
             continue
         try:
-            services.attach_document(request.user, draft.pk, requirement.pk, upload)
+            applications.attach_document(request.user, draft.pk, requirement.pk, upload)
         except DomainError as error:
             problems.append(
-                FieldProblem(services.document_field(requirement.pk), "upload", error_message(error))
+                FieldProblem(applications.document_field(requirement.pk), "upload", error_message(error))
             )
     return problems
 
@@ -297,11 +298,11 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     if draft.dossier_id is not None:
         return redirect("portal:application-submitted", pk=pk)
     try:
-        form = services.application_form(draft)
+        form = applications.application_form(draft)
     except DomainError as error:
         return unavailable(request, error, draft.procedure.local_code)
     if request.method != "POST":
-        problems = services.check_application(request.user, draft) if request.GET.get("check") else []
+        problems = applications.check_application(request.user, draft) if request.GET.get("check") else []
         return _render_application(
             request,
             draft,
@@ -316,10 +317,10 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
     intent = request.POST.get("intent", "save")
     upload_problems = _store_posted_files(request, draft, form)
     try:
-        draft = services.save_draft(request.user, pk, posted_version(request), answers)
+        draft = applications.save_draft(request.user, pk, posted_version(request), answers)
     except StaleVersion as error:
         # Nothing is lost: the page shows what this tab sent, with the version now current, to save over it.
-        current = services.draft_for(request.user, pk)
+        current = selectors.draft_for(request.user, pk)
         return _render_application(
             request,
             current,
@@ -334,7 +335,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("portal:application-submitted", pk=pk)
 
     if intent.startswith("remove:") and intent[7:].isdigit():
-        services.remove_document(request.user, pk, int(intent[7:]))
+        applications.remove_document(request.user, pk, int(intent[7:]))
         messages.success(request, _("The file was removed. Your answers are saved."))
         return redirect(reverse("portal:application", kwargs={"pk": pk}) + "#documents")
     if upload_problems:
@@ -342,7 +343,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
             request, draft, form, answers, upload_problems, version=draft.version, status=422
         )
     if intent == "review":
-        if problems := services.check_application(request.user, draft):
+        if problems := applications.check_application(request.user, draft):
             return _render_application(
                 request, draft, form, answers, problems, version=draft.version, status=422
             )
@@ -355,7 +356,7 @@ def application(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def discard(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        services.discard_draft(request.user, pk)
+        applications.discard_draft(request.user, pk)
     except NotFound as error:
         raise Http404(str(error)) from None
     except Conflict:
@@ -372,8 +373,8 @@ def _slot_answer(request: HttpRequest, pk: int, requirement: int, status: int = 
     if not wants_json(request):
         return redirect(_slot_url(pk, requirement))
     draft = _draft(request, pk)
-    slots = _slots(draft, services.application_form(draft), {})
-    slot = next(s for s in slots if s.name == services.document_field(requirement))
+    slots = _slots(draft, applications.application_form(draft), {})
+    slot = next(s for s in slots if s.name == applications.document_field(requirement))
     return slot_json(request, slot, status)
 
 
@@ -396,7 +397,7 @@ def upload_document(request: HttpRequest, pk: int, requirement: int) -> HttpResp
     try:
         if upload is None:
             raise InvalidInput.field("file", "required", _("Choose a file to upload."))
-        services.attach_document(request.user, pk, requirement, upload)
+        applications.attach_document(request.user, pk, requirement, upload)
     except NotFound as error:
         raise Http404(str(error)) from None
     except DomainError as error:
@@ -410,7 +411,7 @@ def upload_document(request: HttpRequest, pk: int, requirement: int) -> HttpResp
 @require_POST
 def remove_document(request: HttpRequest, pk: int, requirement: int) -> HttpResponse:
     try:
-        services.remove_document(request.user, pk, requirement)
+        applications.remove_document(request.user, pk, requirement)
     except NotFound as error:
         raise Http404(str(error)) from None
     except DomainError as error:
@@ -421,7 +422,7 @@ def remove_document(request: HttpRequest, pk: int, requirement: int) -> HttpResp
 @login_required
 def document_file(request: HttpRequest, pk: int, requirement: int) -> FileResponse:
     try:
-        return send_file(services.draft_file(request.user, pk, requirement))
+        return send_file(selectors.draft_file(request.user, pk, requirement))
     except NotFound as error:
         raise Http404(str(error)) from None
 
@@ -458,12 +459,12 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     if draft.dossier_id is not None:
         return redirect("portal:application-submitted", pk=pk)
     try:
-        form = services.application_form(draft)
+        form = applications.application_form(draft)
     except DomainError as error:
         return unavailable(request, error, draft.procedure.local_code)
     if request.method == "POST":
         return _submit(request, draft, form)
-    if services.check_application(request.user, draft):
+    if applications.check_application(request.user, draft):
         return redirect(reverse("portal:application", kwargs={"pk": pk}) + "?check=1")
     answers = draft.answers
     return render(
@@ -483,9 +484,9 @@ def review(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _submit(request: HttpRequest, draft: ApplicationDraft, form: services.ApplicationForm) -> HttpResponse:
+def _submit(request: HttpRequest, draft: ApplicationDraft, form: ApplicationForm) -> HttpResponse:
     try:
-        services.submit_application(request.user, draft.pk, posted_version(request))
+        applications.submit_application(request.user, draft.pk, posted_version(request))
     except StaleVersion:
         messages.warning(
             request,
@@ -515,7 +516,7 @@ def qr_svg(url: str, title: str) -> str:
 @login_required
 def submitted(request: HttpRequest, pk: int) -> HttpResponse:
     try:
-        draft = services.draft_for(request.user, pk)
+        draft = selectors.draft_for(request.user, pk)
     except NotFound as error:
         raise Http404(str(error)) from None
     if draft.dossier_id is None:

@@ -26,10 +26,11 @@ from motcua.dossiers.policy import allowed_actions
 from motcua.dossiers.selectors import dossier_documents, dossier_events, with_reference_rows
 from motcua.dossiers.services.feedback import rate_dossier
 from motcua.dossiers.timing import dossier_timing
-from motcua.portal import services
+from motcua.portal import my_dossiers as mine
+from motcua.portal import selectors
 from motcua.portal.eform import browser_messages, errors_by_field
 from motcua.portal.models import ApplicationDraft
-from motcua.portal.services import Expected
+from motcua.portal.my_dossiers import Expected
 from motcua.portal.views_apply import (
     ACCEPT_FILES,
     Target,
@@ -71,11 +72,11 @@ class DossierRow:
 
     @property
     def todo(self) -> str:
-        return str(services.EXPECTED_TEXT[self.expected])
+        return str(mine.EXPECTED_TEXT[self.expected])
 
     @property
     def needs_action(self) -> bool:
-        return self.expected in services.ACTION_NEEDED
+        return self.expected in mine.ACTION_NEEDED
 
 
 def _draft_row(draft: ApplicationDraft) -> DraftRow:
@@ -86,15 +87,15 @@ def _draft_row(draft: ApplicationDraft) -> DraftRow:
 def _dossier_row(request: HttpRequest, dossier: Dossier) -> DossierRow:
     with_reference_rows(dossier)
     rated = getattr(dossier, "rating", None) is not None
-    expected = services.expected_of_applicant(dossier, allowed_actions(request.user, dossier), rated)
-    text, tone = services.citizen_status(dossier, expected)
+    expected = mine.expected_of_applicant(dossier, allowed_actions(request.user, dossier), rated)
+    text, tone = mine.citizen_status(dossier, expected)
     return DossierRow(dossier, str(text), tone, expected)
 
 
 @login_required
 def my_dossiers(request: HttpRequest) -> HttpResponse:
-    drafts = [_draft_row(d) for d in services.open_drafts(request.user)]
-    page = Paginator(services.my_dossiers(request.user).select_related("current_step"), PAGE_SIZE).get_page(
+    drafts = [_draft_row(d) for d in selectors.open_drafts(request.user)]
+    page = Paginator(selectors.my_dossiers(request.user).select_related("current_step"), PAGE_SIZE).get_page(
         request.GET.get("page")
     )
     return render(
@@ -109,7 +110,7 @@ def my_dossiers(request: HttpRequest) -> HttpResponse:
 
 def _mine(request: HttpRequest, code: str) -> Dossier:
     try:
-        return services.my_dossier(request.user, code)
+        return selectors.my_dossier(request.user, code)
     except NotFound as error:
         raise Http404(str(error)) from None
 
@@ -120,13 +121,13 @@ def _supplement_slots(
     errors: dict[str, list[str]],
     open_: bool,
 ) -> list[UploadSlot]:
-    uploads = services.supplement_uploads(supplement)
+    uploads = selectors.supplement_uploads(supplement)
     slots = []
     for index, item in enumerate(supplement.items):
-        name = services.supplement_field(index)
+        name = mine.supplement_field(index)
         args = {"code": dossier.code, "item": index}
         pending = uploads.get(index)
-        description, needed = services.item_texts(item)
+        description, needed = mine.item_texts(item)
         slots.append(
             UploadSlot(
                 name=name,
@@ -153,11 +154,11 @@ def _render_detail(
 ) -> HttpResponse:
     events = list(dossier_events(dossier))
     allowed = allowed_actions(request.user, dossier)
-    rating = services.dossier_rating(dossier)
-    expected = services.expected_of_applicant(dossier, allowed, rating is not None)
+    rating = selectors.dossier_rating(dossier)
+    expected = mine.expected_of_applicant(dossier, allowed, rating is not None)
     errors = errors_by_field(problems)
     supplement = (
-        services.latest_supplement(dossier)
+        selectors.latest_supplement(dossier)
         if expected in (Expected.SUPPLEMENT, Expected.SUPPLEMENT_SENT)
         else None
     )
@@ -169,8 +170,8 @@ def _render_detail(
         "score": Target("rating-score"),
         "comment": Target("rating-comment"),
     }
-    text, tone = services.citizen_status(dossier, expected)
-    fix_request = services.latest_data(events, "request_fix") if expected == Expected.FIX else {}
+    text, tone = mine.citizen_status(dossier, expected)
+    fix_request = mine.latest_data(events, "request_fix") if expected == Expected.FIX else {}
     context: dict[str, Any] = {
         "dossier": dossier,
         "status_text": text,
@@ -180,14 +181,14 @@ def _render_detail(
         "remaining": dossier_timing(dossier, timezone.now(), get_language() or "vi").remaining
         if clock_running(dossier.status)
         else None,
-        "timeline": services.timeline(events),
+        "timeline": mine.timeline(events),
         "documents": [d for d in dossier_documents(dossier) if d.file_id],
         "supplement": supplement,
         "slots": slots,
-        "payment_due": services.payment_due(events) if expected == Expected.PAY else None,
+        "payment_due": mine.payment_due(events) if expected == Expected.PAY else None,
         "fix_request": fix_request,
-        "fix_items": [services.item_line(i) for i in fix_request.get("items") or [] if isinstance(i, dict)],
-        "result_unit": services.result_unit(dossier),
+        "fix_items": [mine.item_line(i) for i in fix_request.get("items") or [] if isinstance(i, dict)],
+        "result_unit": selectors.result_unit(dossier),
         "may_withdraw": "withdraw" in allowed,
         "rating": rating,
         "scores": Satisfaction.choices,
@@ -210,7 +211,7 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def dossier_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
     try:
-        return send_file(services.dossier_file(request.user, code, pk))
+        return send_file(selectors.dossier_file(request.user, code, pk))
     except NotFound as error:
         raise Http404(str(error)) from None
 
@@ -235,7 +236,7 @@ def _supplement_slot_answer(request: HttpRequest, code: str, item: int, status: 
     if not wants_json(request):
         return redirect(_detail_url(code, "supplement"))
     dossier = _mine(request, code)
-    supplement = services.latest_supplement(dossier)
+    supplement = selectors.latest_supplement(dossier)
     assert supplement is not None
     slot = _supplement_slots(dossier, supplement, {}, True)[item]
     return slot_json(request, slot, status)
@@ -248,7 +249,7 @@ def upload_supplement(request: HttpRequest, code: str, item: int) -> HttpRespons
     try:
         if upload is None:
             raise InvalidInput.field("file", "required", _("Choose a file to upload."))
-        services.attach_supplement_file(request.user, code, item, upload)
+        mine.attach_supplement_file(request.user, code, item, upload)
     except NotFound as error:
         raise Http404(str(error)) from None
     except DomainError as error:
@@ -262,7 +263,7 @@ def upload_supplement(request: HttpRequest, code: str, item: int) -> HttpRespons
 @require_POST
 def remove_supplement(request: HttpRequest, code: str, item: int) -> HttpResponse:
     try:
-        services.remove_supplement_file(request.user, code, item)
+        mine.remove_supplement_file(request.user, code, item)
     except NotFound as error:
         raise Http404(str(error)) from None
     except DomainError as error:
@@ -272,14 +273,14 @@ def remove_supplement(request: HttpRequest, code: str, item: int) -> HttpRespons
 
 def _store_posted_supplement_files(request: HttpRequest, dossier: Dossier) -> list[FieldProblem]:
     """Without JavaScript the files come with the "send" form: store each first."""
-    supplement = services.latest_supplement(dossier)
+    supplement = selectors.latest_supplement(dossier)
     problems = []
     for index in range(len(supplement.items) if supplement else 0):
-        name = services.supplement_field(index)
+        name = mine.supplement_field(index)
         if (upload := request.FILES.get(name)) is None:
             continue
         try:
-            services.attach_supplement_file(request.user, dossier.code, index, upload)
+            mine.attach_supplement_file(request.user, dossier.code, index, upload)
         except DomainError as error:
             problems.append(FieldProblem(name, "upload", error_message(error)))
     return problems
@@ -294,7 +295,7 @@ def send_supplement(request: HttpRequest, code: str) -> HttpResponse:
     if problems := _store_posted_supplement_files(request, dossier):
         return _render_detail(request, dossier, problems=problems, values=values, status=422)
     try:
-        services.send_supplement(request.user, code, posted_version(request), note)
+        mine.send_supplement(request.user, code, posted_version(request), note)
     except DomainError as error:
         return _failed(request, code, error, values)
     messages.success(request, _("The documents were sent. The officer will check them and tell you."))
@@ -313,7 +314,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     notice = ""
     if request.method == "POST":
         try:
-            services.withdraw(request.user, code, posted_version(request), reason)
+            mine.withdraw(request.user, code, posted_version(request), reason)
         except StaleVersion:
             dossier, notice = _mine(request, code), _stale_notice()
         except InvalidInput as error:
@@ -327,8 +328,8 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
     if "withdraw" not in allowed:
         return _render_detail(request, dossier, notice=notice, status=409 if notice else 200)
     # An open dossier: the rating, asked for once it is returned, does not enter into it.
-    expected = services.expected_of_applicant(dossier, allowed, rated=False)
-    text, tone = services.citizen_status(dossier, expected)
+    expected = mine.expected_of_applicant(dossier, allowed, rated=False)
+    text, tone = mine.citizen_status(dossier, expected)
     return render(
         request,
         "portal/mine/withdraw.html",

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from motcua.core.memo import clear_reference_caches
+from motcua.portal.applications import APPLICANT_FIELDS
 from motcua.portal.eform import (
     Widget,
     bind,
@@ -20,7 +21,6 @@ from motcua.portal.eform import (
     schema_fields,
 )
 from motcua.portal.models import ApplicationDraft
-from motcua.portal.services import APPLICANT_FIELDS
 
 SCHEMA = {
     "type": "object",

@@ -13,7 +13,7 @@ from django.db import connection
 
 from motcua.conftest import CITIZEN_ID, PDF_BYTES, VALID_FORM
 from motcua.dossiers.models import Dossier
-from motcua.portal import services
+from motcua.portal import applications
 from motcua.portal.models import ApplicationDraft, DraftState
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -21,21 +21,22 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 def test_simultaneous_submissions_create_one_dossier(world):
     citizen = User.objects.get(username="citizen")
-    draft = services.start_application(citizen, world.procedure.local_code, "standard")
+    draft = applications.start_application(citizen, world.procedure.local_code, "standard")
     answers = {
         **draft.answers,
         "applicant.full_name": "Nguyễn Thị Mai",
         "applicant.id_number": CITIZEN_ID,
         **{f"form.{key}": value for key, value in VALID_FORM.items()},
     }
-    draft = services.save_draft(citizen, draft.pk, draft.version, answers)
-    services.attach_document(citizen, draft.pk, world.documents[0].pk, SimpleUploadedFile("a.pdf", PDF_BYTES))
+    draft = applications.save_draft(citizen, draft.pk, draft.version, answers)
+    upload = SimpleUploadedFile("a.pdf", PDF_BYTES)
+    applications.attach_document(citizen, draft.pk, world.documents[0].pk, upload)
     barrier = threading.Barrier(2)
 
     def submit() -> str:
         try:
             barrier.wait(timeout=30)
-            return services.submit_application(citizen, draft.pk, draft.version).code
+            return applications.submit_application(citizen, draft.pk, draft.version).code
         finally:
             connection.close()
 

@@ -11,7 +11,13 @@ from motcua.conftest import PDF_BYTES, act, post_json
 from motcua.dossiers.lifecycle import ACTIONS, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.services.feedback import add_note
-from motcua.portal.services import CITIZEN_STATUS, INTERNAL_ACTIONS, TIMELINE_TITLES
+from motcua.portal.my_dossiers import (
+    CITIZEN_STATUS,
+    EXPECTED_TEXT,
+    INTERNAL_ACTIONS,
+    TIMELINE_TITLES,
+    Expected,
+)
 
 
 def _client(username: str) -> Client:
@@ -38,6 +44,7 @@ def _detail(username: str, code: str) -> str:
 def test_every_status_and_action_has_words_for_the_applicant_or_is_kept_internal():
     assert CITIZEN_STATUS.keys() == set(Status.values)
     assert ACTIONS.keys() <= TIMELINE_TITLES.keys() | INTERNAL_ACTIONS
+    assert EXPECTED_TEXT.keys() == set(Expected)
 
 
 def test_drafts_come_first_then_only_my_dossiers_newest_first(world):

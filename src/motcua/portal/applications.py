@@ -1,28 +1,22 @@
-"""The applicant's side of the portal: applying online through a draft that is saved, resumed, checked and
-submitted once; and, for a dossier of their own, what it means now and what they can do about it (send a
-supplement, withdraw, rate the service).
+"""Applying online: a draft that is saved, resumed, checked and submitted once.
 
-Every rule of the dossier itself stays in the dossiers app: a submission goes through
-`intake.create_dossier`, every change through `actions.take_action` with the version the page showed, a rating
-through `feedback.rate_dossier`. What is decided here is only what a citizen's page needs on top of them.
+Every rule of the dossier itself stays in the dossiers app: a submission goes through `intake.create_dossier`.
+What is decided here is only what a citizen's application page needs on top of it: the fixed parts of every
+application (the applicant, a representative, where the dossier is received and how the result comes back),
+the draft with its uploads, and the checks that say, field by field, what stops the submission.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass
 from dataclasses import fields as dataclass_fields
-from enum import StrEnum
-from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile as DjangoUpload
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
-from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -31,18 +25,8 @@ from motcua.catalog.models import Case, RequiredDocument
 from motcua.catalog.selectors import IntakeOffer, intake_offer
 from motcua.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from motcua.dossiers.applicants import KnownApplicant, known_applicant_for_user
-from motcua.dossiers.lifecycle import ACTIONS, Channel, ResultDelivery, Status, is_finished, may_be_rated
-from motcua.dossiers.models import (
-    ApplicantKind,
-    Dossier,
-    DossierEvent,
-    Rating,
-    SupplementRequest,
-    UploadedFile,
-)
-from motcua.dossiers.policy import allowed_actions
-from motcua.dossiers.selectors import dossier_documents, dossier_for, visible_dossiers, with_reference_rows
-from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.lifecycle import Channel, ResultDelivery
+from motcua.dossiers.models import ApplicantKind, Dossier
 from motcua.dossiers.services.files import store_upload
 from motcua.dossiers.services.intake import (
     Applicant,
@@ -51,8 +35,7 @@ from motcua.dossiers.services.intake import (
     create_dossier,
     intake_problems,
 )
-from motcua.org.models import Agency, CitizenProfile
-from motcua.org.selectors import agency_by_code
+from motcua.org.models import CitizenProfile
 from motcua.portal.eform import (
     EField,
     Widget,
@@ -63,13 +46,14 @@ from motcua.portal.eform import (
     parse_date,
     schema_fields,
 )
-from motcua.portal.models import ApplicationDraft, DraftDocument, DraftState, SupplementUpload
+from motcua.portal.models import ApplicationDraft, DraftDocument, DraftState
+from motcua.portal.selectors import AnyUser, draft_documents, draft_for
 
-AnyUser = User | AnonymousUser
-MAX_REASON = 2000
+# --- the fixed parts of every application -------------------------------------------------------------------
+
+
 KNOWN_FIELDS = frozenset(f.name for f in dataclass_fields(KnownApplicant))
 
-# --- the fixed parts of every application ------------------------------------------------------------------
 
 # Field lengths are the dossier's columns (dossiers.models.Dossier): the page refuses what cannot be stored.
 APPLICANT_FIELDS: tuple[EField, ...] = (
@@ -135,6 +119,8 @@ APPLICANT_FIELDS: tuple[EField, ...] = (
         attrs=(("maxlength", "500"), ("autocomplete", "street-address")),
     ),
 )
+
+
 REPRESENTATIVE_FIELDS: tuple[EField, ...] = (
     EField(
         "representative.full_name",
@@ -179,7 +165,11 @@ REPRESENTATIVE_FIELDS: tuple[EField, ...] = (
         attrs=(("maxlength", "500"),),
     ),
 )
+
+
 RESULT_DELIVERY = "result_delivery"
+
+
 RECEIVING_UNIT = "receiving_unit"
 
 
@@ -272,7 +262,7 @@ def application_form(draft: ApplicationDraft) -> ApplicationForm:
     )
 
 
-# --- drafts ------------------------------------------------------------------------------------------------
+# --- drafts -------------------------------------------------------------------------------------------------
 
 
 # E-form fields that ask for the requester's own details, by the names the catalogue's forms use for them
@@ -338,28 +328,6 @@ def start_application(user: AnyUser, procedure_code: str, case_code: str) -> App
     return draft
 
 
-def open_drafts(user: AnyUser) -> QuerySet[ApplicationDraft]:
-    if not user.is_authenticated:
-        return ApplicationDraft.objects.none()
-    return ApplicationDraft.objects.filter(owner_id=user.pk, state=DraftState.OPEN).select_related(
-        "procedure"
-    )
-
-
-def draft_for(user: AnyUser, pk: int) -> ApplicationDraft:
-    """The user's own draft, open or submitted; anyone else's is not found."""
-    draft = (
-        ApplicationDraft.objects.filter(pk=pk, owner_id=user.pk)
-        .select_related("procedure", "dossier")
-        .first()
-        if user.is_authenticated
-        else None
-    )
-    if draft is None:
-        raise NotFound(_("You have no application %d.") % pk)
-    return draft
-
-
 def _locked_open_draft(user: AnyUser, pk: int) -> ApplicationDraft:
     draft_for(user, pk)
     draft = ApplicationDraft.objects.select_for_update().select_related("procedure").get(pk=pk)
@@ -421,19 +389,7 @@ def remove_document(user: AnyUser, pk: int, requirement_id: int) -> None:
         DraftDocument.objects.filter(draft=draft, requirement_id=requirement_id).delete()
 
 
-def draft_documents(draft: ApplicationDraft) -> dict[int, DraftDocument]:
-    """The draft's uploads by required document."""
-    return {d.requirement_id: d for d in draft.documents.select_related("file")}
-
-
-def draft_file(user: AnyUser, pk: int, requirement_id: int) -> UploadedFile:
-    document = draft_documents(draft_for(user, pk)).get(requirement_id)
-    if document is None:
-        raise NotFound(_("No file has been uploaded for this document."))
-    return document.file
-
-
-# --- checking and submitting -------------------------------------------------------------------------------
+# --- checking and submitting --------------------------------------------------------------------------------
 
 
 def _text(answers: Mapping[str, str], name: str) -> str:
@@ -545,305 +501,3 @@ def submit_application(user: AnyUser, pk: int, expected_version: int) -> Dossier
         draft.submitted_at = dossier.created_at
         draft.save(update_fields=["state", "dossier", "submitted_at", "updated_at"])
     return dossier
-
-
-# --- the applicant's dossiers ------------------------------------------------------------------------------
-
-
-def my_dossiers(user: AnyUser) -> QuerySet[Dossier]:
-    """The dossiers the user applied for, newest first; never those an officer merely has in scope."""
-    return (
-        visible_dossiers(user)
-        .filter(applicant_user_id=user.pk)
-        .select_related("rating")
-        .order_by("-created_at", "-id")
-    )
-
-
-def my_dossier(user: AnyUser, code: str) -> Dossier:
-    dossier = dossier_for(user, code)
-    if dossier.applicant_user_id != user.pk:
-        raise NotFound(_("No dossier %s is visible to you.") % code)
-    return dossier
-
-
-# What each status means to the applicant, in plain words, with the tone of its badge.
-CITIZEN_STATUS: dict[str, tuple[Promise, str]] = {
-    Status.SUBMITTED: (gettext_lazy("Sent; waiting for an officer to check it"), "badge"),
-    Status.RECEIVED: (gettext_lazy("Received; waiting to be processed"), "badge"),
-    Status.REFUSED_AT_RECEIPT: (gettext_lazy("Not accepted"), "badge-danger"),
-    Status.IN_PROCESS: (gettext_lazy("Being processed"), "badge"),
-    Status.SUPPLEMENT_REQUESTED: (gettext_lazy("Waiting for documents from you"), "badge-warn"),
-    Status.AWAITING_PAYMENT: (gettext_lazy("Waiting for your payment"), "badge-warn"),
-    Status.WITHDRAWN: (gettext_lazy("Withdrawn at your request"), "badge-muted"),
-    Status.STOPPED: (gettext_lazy("Processing stopped"), "badge-danger"),
-    Status.RESULT_READY: (gettext_lazy("Result ready"), "badge-ok"),
-    Status.RETURNED: (gettext_lazy("Result handed over"), "badge-ok"),
-}
-
-
-class Expected(StrEnum):
-    """What the applicant is expected to do now."""
-
-    WAIT = "wait"  # nothing: the agency is working on it
-    FIX = "fix"  # the counter asked to complete the online submission
-    SUPPLEMENT = "supplement"  # send the documents the officer listed
-    SUPPLEMENT_SENT = "supplement_sent"  # sent; the officer is checking them
-    PAY = "pay"
-    COLLECT = "collect"  # fetch the result at the counter
-    DOWNLOAD = "download"  # the electronic result is ready
-    POSTED = "posted"  # the result comes by post
-    RATE = "rate"
-    NOTHING = "nothing"  # closed: returned and rated, withdrawn, stopped or refused
-
-
-# The short "what to do now" of the list of dossiers; the dossier's own page says it at length.
-EXPECTED_TEXT: dict[Expected, Promise] = {
-    Expected.WAIT: gettext_lazy("Nothing for now: the agency is working on it"),
-    Expected.FIX: gettext_lazy("Complete your dossier as the counter asked"),
-    Expected.SUPPLEMENT: gettext_lazy("Send the requested documents"),
-    Expected.SUPPLEMENT_SENT: gettext_lazy("Nothing for now: your documents are being checked"),
-    Expected.PAY: gettext_lazy("Pay the fee"),
-    Expected.COLLECT: gettext_lazy("Collect your result"),
-    Expected.DOWNLOAD: gettext_lazy("Download your result"),
-    Expected.POSTED: gettext_lazy("Your result is on its way by post"),
-    Expected.RATE: gettext_lazy("Rate the service"),
-    Expected.NOTHING: gettext_lazy("Nothing: the dossier is closed"),
-}
-assert EXPECTED_TEXT.keys() == set(Expected)
-# What asks the applicant to act, as opposed to waiting.
-ACTION_NEEDED = frozenset(
-    {Expected.FIX, Expected.SUPPLEMENT, Expected.PAY, Expected.COLLECT, Expected.DOWNLOAD, Expected.RATE}
-)
-
-
-def citizen_status(dossier: Dossier, expected: Expected) -> tuple[Promise, str]:
-    """The status in the applicant's words, and its badge's tone. Once the supplement is sent the dossier
-    still waits for it by the lifecycle, but not for the applicant: they are told it is being checked."""
-    if expected == Expected.SUPPLEMENT_SENT:
-        return gettext_lazy("Your documents are being checked"), "badge"
-    return CITIZEN_STATUS[dossier.status]
-
-
-def _waits_for(dossier: Dossier, action: str) -> bool:
-    """Whether the dossier is where the lifecycle lets `action` happen next (whoever takes it)."""
-    return dossier.status in ACTIONS[action].sources
-
-
-def expected_of_applicant(dossier: Dossier, allowed: Iterable[str], rated: bool) -> Expected:
-    """What the applicant has to do now, from the lifecycle and the dossier's data."""
-    if "submit_supplement" in allowed:
-        return Expected.SUPPLEMENT
-    if dossier.supplement_requested_at is not None and dossier.supplement_submitted_at is not None:
-        return Expected.SUPPLEMENT_SENT
-    if dossier.needs_fix and _waits_for(dossier, "accept"):
-        return Expected.FIX
-    if _waits_for(dossier, "record_payment"):
-        return Expected.PAY
-    if _waits_for(dossier, "return_result"):
-        if dossier.result_delivery == ResultDelivery.ONLINE and dossier.result_file_id is not None:
-            return Expected.DOWNLOAD
-        return Expected.POSTED if dossier.result_delivery == ResultDelivery.POST else Expected.COLLECT
-    if may_be_rated(dossier.status) and not rated:
-        return Expected.RATE
-    return Expected.NOTHING if is_finished(dossier.status) or dossier.closed_at else Expected.WAIT
-
-
-@dataclass(frozen=True)
-class Milestone:
-    """One step of the dossier's history as the applicant reads it: no officer's name, no internal note."""
-
-    at: dt.datetime
-    title: str
-    unit: str = ""
-    reason: str = ""
-    items: tuple[str, ...] = ()
-    appointment: dt.datetime | None = None
-    amount: int | None = None
-    current: bool = False
-
-
-# The applicant's words for each action; the actions between officers (assigning, sending a step back) are
-# their business and are left out of the applicant's history.
-TIMELINE_TITLES: dict[str, Promise] = {
-    "submit": gettext_lazy("You submitted the dossier online."),
-    "receive": gettext_lazy("The dossier was received at the counter."),
-    "accept": gettext_lazy("The dossier was received."),
-    "request_fix": gettext_lazy("You were asked to complete the dossier."),
-    "refuse": gettext_lazy("The dossier was not accepted."),
-    "forward": gettext_lazy("The dossier moved on to the next step."),
-    "transfer": gettext_lazy("The dossier was passed to another unit."),
-    "request_supplement": gettext_lazy("Documents were requested from you."),
-    "submit_supplement": gettext_lazy("The requested documents were sent."),
-    "accept_supplement": gettext_lazy("The documents you sent were accepted."),
-    "request_payment": gettext_lazy("A payment was requested."),
-    "record_payment": gettext_lazy("The payment was recorded."),
-    "stop": gettext_lazy("Processing was stopped."),
-    "issue_result": gettext_lazy("The result is ready."),
-    "return_result": gettext_lazy("The result was handed over."),
-    "withdraw": gettext_lazy("The dossier was withdrawn."),
-    "apologise": gettext_lazy("The agency apologised for the delay and set a new date."),
-}
-INTERNAL_ACTIONS = frozenset({"assign", "send_back"})
-
-
-def _moment(value: Any) -> dt.datetime | None:
-    return parse_datetime(value) if isinstance(value, str) else None
-
-
-def _unit_name(event: DossierEvent) -> str:
-    if event.action in ("forward", "transfer"):
-        # Where it went matters more to the applicant than who sent it.
-        target = agency_by_code(str(event.data.get("to_unit") or event.data.get("unit") or ""))
-        if target is not None:
-            return target.name
-    return event.actor_unit.name if event.actor_unit else ""
-
-
-def item_texts(item: Mapping[str, Any]) -> tuple[str, str]:
-    """What a requested item is, and in what form it is needed (an original, a certified copy…), as the
-    officer wrote them."""
-    return str(item.get("description") or ""), str(item.get("requirement") or "")
-
-
-def item_line(item: Mapping[str, Any]) -> str:
-    return " — ".join(text for text in item_texts(item) if text)
-
-
-def _milestone(event: DossierEvent) -> Milestone:
-    data = event.data or {}
-    items = tuple(item_line(i) for i in data.get("items") or [] if isinstance(i, dict))
-    amount = data.get("amount") if event.action == "request_payment" else None
-    return Milestone(
-        at=event.at,
-        title=str(TIMELINE_TITLES[event.action]),
-        unit=_unit_name(event),
-        reason=str(data.get("reason") or ""),
-        items=items,
-        appointment=_moment(data.get("new_appointment") or data.get("due_at")),
-        amount=amount if isinstance(amount, int) else None,
-    )
-
-
-def timeline(events: Iterable[DossierEvent]) -> list[Milestone]:
-    """The applicant's view of the history, oldest first, the latest step marked as current."""
-    milestones = [_milestone(e) for e in events if e.action in TIMELINE_TITLES]
-    if milestones:
-        milestones[-1] = replace(milestones[-1], current=True)
-    return milestones
-
-
-def latest_data(events: Iterable[DossierEvent], action: str) -> dict[str, Any]:
-    """What the latest `action` on the dossier recorded (its reason, items, amount…); empty when none."""
-    found = [e.data or {} for e in events if e.action == action]
-    return found[-1] if found else {}
-
-
-def payment_due(events: Iterable[DossierEvent]) -> int | None:
-    """The amount the latest payment request asked for."""
-    amount = latest_data(events, "request_payment").get("amount")
-    return amount if isinstance(amount, int) else None
-
-
-def dossier_rating(dossier: Dossier) -> Rating | None:
-    return Rating.objects.filter(dossier_id=dossier.pk).first()
-
-
-def result_unit(dossier: Dossier) -> Agency:
-    """Where the result is handed over: the counter that received the dossier (the one-stop principle)."""
-    return with_reference_rows(dossier).receiving_unit
-
-
-def withdraw(user: AnyUser, code: str, expected_version: int, reason: str) -> Dossier:
-    """Withdraw at the applicant's request; the reason goes with the event for the officers."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput.field("reason", "required", _("Say why you withdraw the dossier."))
-    if len(reason) > MAX_REASON:
-        raise InvalidInput.field("reason", "too_long", _("At most %d characters.") % MAX_REASON)
-    my_dossier(user, code)
-    return take_action(user, code, "withdraw", expected_version, {"note": reason})  # type: ignore[arg-type]
-
-
-# --- supplements -------------------------------------------------------------------------------------------
-
-
-def latest_supplement(dossier: Dossier) -> SupplementRequest | None:
-    return dossier.supplements.order_by("-requested_at", "-id").first()
-
-
-def supplement_field(item: int) -> str:
-    return f"supplement.{item}"
-
-
-def supplement_uploads(request: SupplementRequest) -> dict[int, SupplementUpload]:
-    return {u.item: u for u in SupplementUpload.objects.filter(supplement=request).select_related("file")}
-
-
-def _open_supplement(user: AnyUser, code: str) -> tuple[Dossier, SupplementRequest]:
-    dossier = my_dossier(user, code)
-    request = latest_supplement(dossier)
-    if request is None or "submit_supplement" not in allowed_actions(user, dossier):
-        raise Conflict(_("No supplement is awaited from you on this dossier now."))
-    return dossier, request
-
-
-def _item(request: SupplementRequest, item: int) -> int:
-    if not 0 <= item < len(request.items):
-        raise NotFound(_("The request has no such item."))
-    return item
-
-
-def attach_supplement_file(user: AnyUser, code: str, item: int, upload: DjangoUpload) -> SupplementUpload:
-    assert isinstance(user, User)
-    _dossier, request = _open_supplement(user, code)
-    stored = store_upload(user, upload)
-    pending, _created = SupplementUpload.objects.update_or_create(
-        supplement=request, item=_item(request, item), defaults={"file": stored}
-    )
-    return pending
-
-
-def remove_supplement_file(user: AnyUser, code: str, item: int) -> None:
-    _dossier, request = _open_supplement(user, code)
-    SupplementUpload.objects.filter(supplement=request, item=_item(request, item)).delete()
-
-
-def send_supplement(user: AnyUser, code: str, expected_version: int, note: str = "") -> Dossier:
-    """Send one file per requested item with `submit_supplement`; every item must have its file."""
-    _dossier, request = _open_supplement(user, code)
-    uploads = supplement_uploads(request)
-    missing = [
-        FieldProblem(
-            supplement_field(index), "missing", _("Upload a file for: %s.") % item.get("description", "")
-        )
-        for index, item in enumerate(request.items)
-        if index not in uploads
-    ]
-    if missing:
-        raise InvalidInput(_("Some requested documents are missing."), missing)
-    # An item says in words what is needed (its "requirement" is text, such as "a certified copy"), not which
-    # required document of the case it is: the files go in as the supplement's, not as a listed document.
-    documents = [{"file": uploads[index].file_id} for index in range(len(request.items))]
-    with transaction.atomic():
-        changed = take_action(
-            user,  # type: ignore[arg-type]
-            code,
-            "submit_supplement",
-            expected_version,
-            {"documents": documents, "note": (note or "").strip()[:MAX_REASON]},
-        )
-        # The files are the dossier's documents now; nothing is left pending.
-        SupplementUpload.objects.filter(supplement=request).delete()
-    return changed
-
-
-def dossier_file(user: AnyUser, code: str, file_id: int) -> UploadedFile:
-    """A file of the user's own dossier: one of its documents, or its electronic result."""
-    dossier = my_dossier(user, code)
-    if dossier.result_file_id == file_id and dossier.result_file is not None:
-        return dossier.result_file
-    document = next((d for d in dossier_documents(dossier) if d.file_id == file_id and d.file), None)
-    if document is None or document.file is None:
-        raise NotFound(_("This dossier has no such file."))
-    return document.file
