@@ -3,7 +3,7 @@ submit once, see the confirmation. Thin views over portal.applications and porta
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -11,6 +11,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files.uploadedfile import UploadedFile as DjangoUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -368,14 +369,39 @@ def discard(request: HttpRequest, pk: int) -> HttpResponse:
 # --- uploads -----------------------------------------------------------------------------------------------
 
 
-def _slot_answer(request: HttpRequest, pk: int, requirement: int, status: int = 200) -> HttpResponse:
-    """The upload script gets the slot re-drawn; a plain form post goes back to the page."""
+@dataclass(frozen=True)
+class SlotActions:
+    """What the upload and remove buttons of one upload slot do: store a file for it, remove that file, and
+    redraw the slot for the upload script; `back_to` is where a plain form post returns (the page, at the
+    slot or its section)."""
+
+    attach: Callable[[DjangoUpload], object]
+    remove: Callable[[], object]
+    redraw: Callable[[], UploadSlot]
+    back_to: str
+
+
+def change_slot(request: HttpRequest, slot: SlotActions, *, remove: bool = False) -> HttpResponse:
+    """The one handler of every upload slot's upload (a file posted as "file") and remove buttons: the upload
+    script gets the slot redrawn, or the error as JSON; a plain form post goes back to the page with a
+    message."""
+    try:
+        if remove:
+            slot.remove()
+        else:
+            upload = request.FILES.get("file")
+            if upload is None:
+                raise InvalidInput.field("file", "required", _("Choose a file to upload."))
+            slot.attach(upload)
+    except NotFound as error:
+        raise Http404(str(error)) from None
+    except DomainError as error:
+        return upload_failed(request, error, slot.back_to)
     if not wants_json(request):
-        return redirect(_slot_url(pk, requirement))
-    draft = _draft(request, pk)
-    slots = _slots(draft, applications.application_form(draft), {})
-    slot = next(s for s in slots if s.name == applications.document_field(requirement))
-    return slot_json(request, slot, status)
+        if not remove:
+            messages.success(request, _("The file was uploaded."))
+        return redirect(slot.back_to)
+    return slot_json(request, slot.redraw(), 200 if remove else 201)
 
 
 def upload_failed(request: HttpRequest, error: DomainError, back_to: str) -> HttpResponse:
@@ -386,37 +412,32 @@ def upload_failed(request: HttpRequest, error: DomainError, back_to: str) -> Htt
     return redirect(back_to)
 
 
-def _slot_url(pk: int, requirement: int) -> str:
-    return reverse("portal:application", kwargs={"pk": pk}) + f"#field-documents-{requirement}"
+def _document_slot(request: HttpRequest, pk: int, requirement: int) -> SlotActions:
+    """The upload slot of one required document of the user's draft."""
+
+    def redraw() -> UploadSlot:
+        draft = _draft(request, pk)
+        slots = _slots(draft, applications.application_form(draft), {})
+        return next(s for s in slots if s.name == applications.document_field(requirement))
+
+    return SlotActions(
+        attach=lambda upload: applications.attach_document(request.user, pk, requirement, upload),
+        remove=lambda: applications.remove_document(request.user, pk, requirement),
+        redraw=redraw,
+        back_to=reverse("portal:application", kwargs={"pk": pk}) + f"#field-documents-{requirement}",
+    )
 
 
 @login_required
 @require_POST
 def upload_document(request: HttpRequest, pk: int, requirement: int) -> HttpResponse:
-    upload = request.FILES.get("file")
-    try:
-        if upload is None:
-            raise InvalidInput.field("file", "required", _("Choose a file to upload."))
-        applications.attach_document(request.user, pk, requirement, upload)
-    except NotFound as error:
-        raise Http404(str(error)) from None
-    except DomainError as error:
-        return upload_failed(request, error, _slot_url(pk, requirement))
-    if not wants_json(request):
-        messages.success(request, _("The file was uploaded."))
-    return _slot_answer(request, pk, requirement, status=201)
+    return change_slot(request, _document_slot(request, pk, requirement))
 
 
 @login_required
 @require_POST
 def remove_document(request: HttpRequest, pk: int, requirement: int) -> HttpResponse:
-    try:
-        applications.remove_document(request.user, pk, requirement)
-    except NotFound as error:
-        raise Http404(str(error)) from None
-    except DomainError as error:
-        return upload_failed(request, error, _slot_url(pk, requirement))
-    return _slot_answer(request, pk, requirement)
+    return change_slot(request, _document_slot(request, pk, requirement), remove=True)
 
 
 @login_required

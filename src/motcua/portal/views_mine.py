@@ -33,16 +33,15 @@ from motcua.portal.models import ApplicationDraft
 from motcua.portal.my_dossiers import Expected
 from motcua.portal.views_apply import (
     ACCEPT_FILES,
+    SlotActions,
     Target,
     UploadSlot,
+    change_slot,
     error_message,
     posted_version,
     problem_summary,
     send_file,
-    slot_json,
-    upload_failed,
     upload_limit,
-    wants_json,
 )
 
 PAGE_SIZE = 20
@@ -232,43 +231,33 @@ def _detail_url(code: str, anchor: str = "") -> str:
     return reverse("portal:my-dossier", kwargs={"code": code}) + (f"#{anchor}" if anchor else "")
 
 
-def _supplement_slot_answer(request: HttpRequest, code: str, item: int, status: int = 200) -> HttpResponse:
-    if not wants_json(request):
-        return redirect(_detail_url(code, "supplement"))
-    dossier = _mine(request, code)
-    supplement = selectors.latest_supplement(dossier)
-    assert supplement is not None
-    slot = _supplement_slots(dossier, supplement, {}, True)[item]
-    return slot_json(request, slot, status)
+def _supplement_slot(request: HttpRequest, code: str, item: int) -> SlotActions:
+    """The upload slot of one item of the supplement asked of the user."""
+
+    def redraw() -> UploadSlot:
+        dossier = _mine(request, code)
+        supplement = selectors.latest_supplement(dossier)
+        assert supplement is not None
+        return _supplement_slots(dossier, supplement, {}, True)[item]
+
+    return SlotActions(
+        attach=lambda upload: mine.attach_supplement_file(request.user, code, item, upload),
+        remove=lambda: mine.remove_supplement_file(request.user, code, item),
+        redraw=redraw,
+        back_to=_detail_url(code, "supplement"),
+    )
 
 
 @login_required
 @require_POST
 def upload_supplement(request: HttpRequest, code: str, item: int) -> HttpResponse:
-    upload = request.FILES.get("file")
-    try:
-        if upload is None:
-            raise InvalidInput.field("file", "required", _("Choose a file to upload."))
-        mine.attach_supplement_file(request.user, code, item, upload)
-    except NotFound as error:
-        raise Http404(str(error)) from None
-    except DomainError as error:
-        return upload_failed(request, error, _detail_url(code, "supplement"))
-    if not wants_json(request):
-        messages.success(request, _("The file was uploaded."))
-    return _supplement_slot_answer(request, code, item, status=201)
+    return change_slot(request, _supplement_slot(request, code, item))
 
 
 @login_required
 @require_POST
 def remove_supplement(request: HttpRequest, code: str, item: int) -> HttpResponse:
-    try:
-        mine.remove_supplement_file(request.user, code, item)
-    except NotFound as error:
-        raise Http404(str(error)) from None
-    except DomainError as error:
-        return upload_failed(request, error, _detail_url(code, "supplement"))
-    return _supplement_slot_answer(request, code, item)
+    return change_slot(request, _supplement_slot(request, code, item), remove=True)
 
 
 def _store_posted_supplement_files(request: HttpRequest, dossier: Dossier) -> list[FieldProblem]:
