@@ -50,7 +50,7 @@ typecheck: install
 		-m motcua.stats.report -m motcua.stats.scan -m motcua.stats.recount -m motcua.stats.receivers \
 		-m motcua.stats.reporting -m motcua.stats.xlsx_report -m motcua.stats.index766 -m motcua.stats.evaluation \
 		-m motcua.stats.scorecards -m motcua.stats.dashboards -m motcua.stats.indicators_input \
-		-m motcua.stats.receivers_officers -m motcua.stats.counters -p motcua.alerts
+		-m motcua.stats.receivers_officers -m motcua.stats.counters -p motcua.alerts -p motcua.notify
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "motcua.portal",
     "motcua.backoffice",
     "motcua.stats",
+    "motcua.notify",
     "motcua.alerts",
 ]
 
@@ -191,6 +192,13 @@ LOGIN_REDIRECT_URL = "portal:my-dossiers"
 MOTCUA_ALERT_DUE_SOON_HOURS = int(os.environ.get("MOTCUA_ALERT_DUE_SOON_HOURS", "8"))
 MOTCUA_ESCALATION_AFTER_HOURS = os.environ.get("MOTCUA_ESCALATION_AFTER_HOURS", "0,8,24")
 MOTCUA_ALERT_INTERVAL_MINUTES = int(os.environ.get("MOTCUA_ALERT_INTERVAL_MINUTES", "10"))
+
+# The notification channels that are on, each with its options (notify/channels.py, ADR 0012). The environment
+# names them, comma-separated, with their default options: the e-mail channel sends from DEFAULT_FROM_EMAIL.
+# Without "email", deadline warnings are listed in the back office only and no one is e-mailed.
+MOTCUA_NOTIFY_CHANNELS = {
+    name.strip(): {} for name in os.environ.get("MOTCUA_NOTIFY_CHANNELS", "email").split(",") if name.strip()
+}
 
 # Mail: SMTP when EMAIL_HOST is set; otherwise each message is written to a file under the data directory, so
 # a first run can follow a verification link without a mail server (README "Configuration").

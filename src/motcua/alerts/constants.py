@@ -17,7 +17,8 @@ class Level(models.IntegerChoices):
 
 
 class Channel(models.TextChoices):
-    """How a warning reached its recipient; every warning to an officer is also listed in the back office."""
+    """How a warning reached its recipient; every warning to an officer is also listed in the back office.
+    A value other than in-app is the key of the notification channel that delivers it (motcua.notify)."""
 
     IN_APP = "in_app", _("In the back office")
     EMAIL = "email", _("By e-mail")

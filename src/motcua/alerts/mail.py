@@ -1,12 +1,13 @@
 """The e-mails of deadline warnings, written in the deployment's language (Vietnamese by default): the worker
-answers no request, so there is no reader's language to follow."""
+answers no request, so there is no reader's language to follow. The e-mail channel (motcua.notify) sends
+them."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.contrib.auth.models import User
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -14,21 +15,24 @@ from django.utils.translation import gettext
 
 from motcua.alerts.constants import Level, WarningKind
 from motcua.alerts.models import DeadlineWarning
+from motcua.notify.channels import Message
 from motcua.worktime.calendar import format_working_duration
 from motcua.worktime.services import calendar_for
 
 
-def send_warning(warning: DeadlineWarning) -> None:
-    """Send the warning's e-mail; raises what the mail backend raises when the server refuses it."""
+def warning_message(warning: DeadlineWarning) -> Message:
+    """The warning as a message to its recipient's e-mail address, for the e-mail channel to deliver."""
+    officer = warning.recipient
     with translation.override(settings.LANGUAGE_CODE):
+        # The applicant is warned of one thing only: the apology they are owed (services._overdue).
         template, context = (
             ("alerts/email/apology", _applicant_context(warning))
-            if warning.kind == WarningKind.APOLOGY_OWED
-            else ("alerts/email/staff", _staff_context(warning))
+            if officer is None
+            else ("alerts/email/staff", _staff_context(warning, officer))
         )
         subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
         body = render_to_string(f"{template}_body.txt", context)
-    send_mail(subject, body, None, [warning.recipient_email])
+    return Message(to=warning.recipient_email, subject=subject, body=body)
 
 
 def _link(name: str, code: str) -> str:
@@ -46,9 +50,8 @@ def _common(warning: DeadlineWarning) -> dict[str, Any]:
     }
 
 
-def _staff_context(warning: DeadlineWarning) -> dict[str, Any]:
-    officer, dossier, step = warning.recipient, warning.dossier, warning.step
-    assert officer is not None, "a warning to an officer names the officer"
+def _staff_context(warning: DeadlineWarning, officer: User) -> dict[str, Any]:
+    dossier, step = warning.dossier, warning.step
     calendar = calendar_for()
     late = max(0, calendar.working_minutes_between(warning.due_at, warning.warned_at))
     per_day = calendar.office_hours.minutes_per_day

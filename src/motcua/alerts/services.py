@@ -15,7 +15,6 @@ import datetime as dt
 import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from smtplib import SMTPException
 from typing import Any
 
 from django.db.models import F, Q
@@ -23,11 +22,12 @@ from django.utils import timezone
 
 from motcua.alerts.config import AlertConfig, alert_config
 from motcua.alerts.constants import Channel, Level, WarningKind
-from motcua.alerts.mail import send_warning
+from motcua.alerts.mail import warning_message
 from motcua.alerts.models import DeadlineWarning
 from motcua.alerts.recipients import Directory, Officer, Place
 from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
 from motcua.dossiers.models import Dossier, DossierStep
+from motcua.notify.channels import DeliveryFailed, channels
 from motcua.org.constants import Role
 from motcua.worktime.calendar import WorkingCalendar
 from motcua.worktime.services import calendar_for
@@ -106,6 +106,7 @@ def scan_deadlines(now: dt.datetime, progress: Callable[[int, int], None] | None
     calendar = calendar_for()
     soon = calendar.add_working_minutes(now, config.due_soon_minutes)
     directory = Directory()
+    by_email = channels.get(Channel.EMAIL) is not None
     result = ScanResult()
     ids = _dossier_ids(soon)
     for start in range(0, len(ids), CHUNK):
@@ -120,7 +121,7 @@ def scan_deadlines(now: dt.datetime, progress: Callable[[int, int], None] | None
         recorded = _Recorded.of(chunk)
         for dossier in dossiers:
             for wanted in _wanted(dossier, now, soon, config, calendar, directory):
-                if not recorded.covers(wanted) and _record(wanted, now):
+                if not recorded.covers(wanted) and _record(wanted, now, by_email):
                     result.warned.append(_line(wanted))
         if progress is not None:
             progress(start + len(chunk), len(ids))
@@ -216,12 +217,13 @@ def _overdue(
         yield Wanted(deadline, WarningKind.APOLOGY_OWED, Level.ASSIGNEE, None, dossier.applicant_email)
 
 
-def _record(wanted: Wanted, now: dt.datetime) -> bool:
-    """Insert the warning unless it exists; True when this call inserted it."""
+def _record(wanted: Wanted, now: dt.datetime, by_email: bool) -> bool:
+    """Insert the warning unless it exists; True when this call inserted it. It is to be e-mailed when
+    `by_email` (the e-mail channel is on) and the recipient has an address."""
     deadline = wanted.deadline
     defaults = {
         "recipient_email": wanted.recipient_email,
-        "channel": Channel.EMAIL if wanted.recipient_email else Channel.IN_APP,
+        "channel": Channel.EMAIL if by_email and wanted.recipient_email else Channel.IN_APP,
         "warned_at": now,
     }
     if wanted.kind == WarningKind.APOLOGY_OWED:
@@ -255,8 +257,12 @@ def _line(wanted: Wanted) -> Warned:
 
 def deliver_pending() -> tuple[int, int]:
     """Send the e-mails of warnings not sent yet; (sent, failed). Each is claimed first, so a warning is
-    e-mailed once even when two scans deliver at the same time; a refused one is tried again next scan."""
+    e-mailed once even when two scans deliver at the same time; a refused one is tried again next scan.
+    Nothing is sent while MOTCUA_NOTIFY_CHANNELS leaves the e-mail channel off."""
     sent = failed = 0
+    email = channels.get(Channel.EMAIL)
+    if email is None:
+        return sent, failed
     pending = DeadlineWarning.objects.filter(
         channel=Channel.EMAIL, sent_at__isnull=True, send_failures__lt=MAX_SEND_FAILURES
     ).order_by("pk")
@@ -272,8 +278,8 @@ def deliver_pending() -> tuple[int, int]:
             "recipient",
         ).get(pk=pk)
         try:
-            send_warning(warning)
-        except (SMTPException, OSError):
+            email.send(warning_message(warning))
+        except DeliveryFailed:
             logger.exception("could not e-mail deadline warning %s", pk)
             DeadlineWarning.objects.filter(pk=pk).update(sent_at=None, send_failures=F("send_failures") + 1)
             failed += 1

@@ -50,7 +50,8 @@ from motcua.dossiers.services.actions import take_action
 from motcua.dossiers.services.feedback import add_note
 from motcua.dossiers.timing import Timing, dossier_timing, step_timing
 from motcua.org.selectors import agency_by_code
-from motcua.printing.forms import ACCEPTANCE_EVENTS, SUPPLEMENT_EVENTS, step_punctuality
+from motcua.printing.catalogue import printable_forms
+from motcua.printing.forms import step_punctuality
 from motcua.worktime.calendar import format_working_duration
 from motcua.worktime.constants import Punctuality
 from motcua.worktime.services import calendar_for
@@ -64,16 +65,6 @@ CREATION_LABELS: dict[str, Promise] = {
     "submit": gettext_lazy("Submitted online"),
     "receive": gettext_lazy("Received"),
 }
-
-# The printed forms (printing:dossier-form), each offered once the history holds an event it records.
-PRINTED_FORMS: tuple[tuple[str, Promise, tuple[str, ...]], ...] = (
-    ("receipt", gettext_lazy("Receipt and appointment slip (form 01)"), ACCEPTANCE_EVENTS),
-    ("supplement", gettext_lazy("Supplement request (form 02)"), SUPPLEMENT_EVENTS),
-    ("refusal", gettext_lazy("Refusal to receive (form 03)"), ("refuse",)),
-    ("apology", gettext_lazy("Apology and new date (form 04)"), ("apologise",)),
-    ("stop", gettext_lazy("Notice of stopping the processing"), ("stop",)),
-    ("control-slip", gettext_lazy("Process control slip"), ACCEPTANCE_EVENTS),
-)
 
 # What an event's data says, in the order the timeline shows it.
 EVENT_DETAILS: tuple[tuple[str, Promise], ...] = (
@@ -261,9 +252,11 @@ def _event_row(event: DossierEvent) -> EventRow:
 
 def _print_links(dossier: Dossier, actions: set[str]) -> list[PrintLink]:
     return [
-        PrintLink(str(label), reverse("printing:dossier-form", kwargs={"code": dossier.code, "form": form}))
-        for form, label, recorded_by in PRINTED_FORMS
-        if actions.intersection(recorded_by)
+        PrintLink(
+            str(spec.label),
+            reverse("printing:dossier-form", kwargs={"code": dossier.code, "form": spec.slug}),
+        )
+        for spec in printable_forms(actions)
     ]
 
 

@@ -41,7 +41,7 @@ from motcua.org.constants import Role
 from motcua.org.models import Agency
 from motcua.org.selectors import agency_by_id, roles_by_agency
 from motcua.portal import eform
-from motcua.printing.services import CounterNotice, counter_notice_pdf
+from motcua.printing.services import CounterNotice, counter_notice_form, form_pdf
 
 # The procedure list of the second step: enough to scroll, few enough to read; the search narrows it.
 MAX_PROCEDURES = 100
@@ -329,13 +329,13 @@ def _counter_notice(request: HttpRequest, page: IntakePage, form: str) -> HttpRe
         items=_items_to_complete(page) if form == "supplement" else (),
     )
     try:
-        pdf = counter_notice_pdf(form, notice, now=timezone.now())
+        printed = counter_notice_form(form, notice, now=timezone.now())
     except DomainError as error:
         names = {"reason": reason_field, "items": "fix_items"}
         page.problems += [FieldProblem(names.get(p.field, p.field), p.code, p.message) for p in error.errors]
         return _render(request, page, status=error.status)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    number = "02" if form == "supplement" else "03"
+    response = HttpResponse(form_pdf(printed), content_type="application/pdf")
+    number = printed.form.number
     response["Content-Disposition"] = f'inline; filename="mau-{number}-{timezone.localdate():%Y%m%d}.pdf"'
     return response
 

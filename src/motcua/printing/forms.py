@@ -13,12 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.core.errors import Conflict
+from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers.lifecycle import CREATION_EVENTS, ResultDelivery, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep, SubmittedAs
 from motcua.dossiers.services.clock import processing_time
@@ -90,12 +91,25 @@ class Signature:
 
 @dataclass(frozen=True)
 class PrintedForm:
+    """A form ready to render: the numbering it prints under, and its template's context (the template is
+    the form's declaration's, printing/catalogue.py)."""
+
     form: FormTemplate
     context: dict[str, Any]
 
-    @property
-    def template_name(self) -> str:
-        return f"printing/{self.form.slug}.html"
+
+@dataclass(frozen=True)
+class CounterNotice:
+    """What a notice printed at the counter says when nothing is received: no dossier exists for it."""
+
+    unit: Agency  # the receiving unit
+    officer: User
+    applicant_name: str
+    applicant_phone: str
+    applicant_address: str
+    procedure_version: ProcedureVersion
+    reason: str
+    items: tuple[str, ...] = ()  # documents to add or correct (supplement only)
 
 
 @dataclass(frozen=True)
@@ -293,6 +307,19 @@ def refusal_fields(reason: str, officer: User | None) -> dict[str, Any]:
         "reason": reason,
         "signatures": [Signature("Người tiếp nhận hồ sơ", SIGN_WITH_NAME, person_name(officer))],
     }
+
+
+def supplement_at_counter(notice: CounterNotice) -> dict[str, Any]:
+    if not notice.items:
+        raise InvalidInput.field("items", "required", _("List the documents to add or correct."))
+    # No request's address is at hand here: the portal's own address, when the deployment names it.
+    public_url = getattr(settings, "MOTCUA_PUBLIC_URL", "")
+    rules_url = procedure_url(public_url, notice.procedure_version) if public_url else ""
+    return supplement_fields(notice.reason, notice.items, notice.officer, rules_url)
+
+
+def refusal_at_counter(notice: CounterNotice) -> dict[str, Any]:
+    return refusal_fields(notice.reason, notice.officer)
 
 
 def supplement(record: DossierRecord) -> PrintedForm:

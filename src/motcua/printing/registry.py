@@ -10,6 +10,7 @@ import datetime as dt
 import functools
 import itertools
 import tomllib
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,7 +20,6 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import NotFound
 
 REGISTRY_FILE = Path(__file__).with_name("forms.toml")
-FORM_SLUGS = ("receipt", "supplement", "refusal", "apology", "stop", "control-slip", "tracking-book")
 
 
 @dataclass(frozen=True)
@@ -48,8 +48,6 @@ def _entries(data: dict[str, Any]) -> list[FormTemplate]:
     entries = []
     for circular in data["circular"]:
         for form in circular["form"]:
-            if form["slug"] not in FORM_SLUGS:
-                raise ValueError(f"{REGISTRY_FILE.name}: unknown form slug {form['slug']!r}")
             entries.append(
                 FormTemplate(
                     slug=form["slug"],
@@ -88,10 +86,24 @@ def registry() -> tuple[FormTemplate, ...]:
     return tuple(entries)
 
 
+def check_declared(entries: Sequence[FormTemplate], declared: Sequence[str]) -> None:
+    """The forms the code declares (printing/catalogue.py) and those the file numbers are the same forms:
+    ValueError naming the first one declared twice, numbered but not declared, or declared but never
+    numbered."""
+    seen: set[str] = set()
+    for slug in declared:
+        if slug in seen:
+            raise ValueError(f"the printed form {slug!r} is declared twice")
+        seen.add(slug)
+    numbered = {entry.slug for entry in entries}
+    if undeclared := sorted(numbered - seen):
+        raise ValueError(f"{REGISTRY_FILE.name}: unknown form slug {undeclared[0]!r}")
+    if unnumbered := sorted(seen - numbered):
+        raise ValueError(f"{REGISTRY_FILE.name}: no circular numbers the form {unnumbered[0]!r}")
+
+
 def form_in_force(slug: str, day: dt.date) -> FormTemplate:
     """The form `slug` as numbered on `day`; NotFound when no circular in force that day has it."""
-    if slug not in FORM_SLUGS:
-        raise NotFound(_("There is no printed form “%s”.") % slug)
     for entry in registry():
         if entry.slug == slug and entry.in_force_on(day):
             return entry

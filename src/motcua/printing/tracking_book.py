@@ -21,6 +21,7 @@ from motcua.dossiers.lifecycle import clock_running, is_finished, is_open
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.org.models import Agency
 from motcua.org.selectors import agency_by_code, agency_by_id, scope_agency_ids
+from motcua.printing.catalogue import CATALOGUE
 from motcua.printing.forms import form_head
 from motcua.printing.registry import form_in_force
 from motcua.printing.render import render_pdf
@@ -216,7 +217,7 @@ def tracking_book_pdf(book: TrackingBook) -> bytes:
         "column_count": len(LEADING_COLUMNS) + len(DATE_COLUMNS) + 1,
         "rows": [{"row": row, "dates": [short_moment(d) for d in row.dates]} for row in book.rows],
     }
-    return render_pdf("printing/tracking-book.html", context)
+    return render_pdf(CATALOGUE["tracking-book"].template_name, context)
 
 
 def _excel_moment(moment: dt.datetime | None) -> dt.datetime | None:

@@ -16,7 +16,8 @@ from django.views.decorators.http import require_GET
 
 from motcua.core.errors import DomainError, FieldProblem, InvalidInput, NotFound
 from motcua.org.selectors import scope_agency_ids
-from motcua.printing.services import CONTROL_SLIP, dossier_form_pdf
+from motcua.printing.catalogue import CATALOGUE, Audience
+from motcua.printing.services import dossier_form_pdf
 from motcua.printing.tracking_book import TrackingBook, tracking_book, tracking_book_pdf, tracking_book_xlsx
 
 STAFF_LOGIN = "backoffice:login"
@@ -54,7 +55,8 @@ def _file(content: bytes, content_type: str, disposition: str, filename: str) ->
 @require_GET
 def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        login_url = STAFF_LOGIN if form == CONTROL_SLIP else None
+        spec = CATALOGUE.get(form)
+        login_url = STAFF_LOGIN if spec is not None and spec.audience is Audience.STAFF else None
         return redirect_to_login(request.get_full_path(), login_url)
     try:
         pdf = dossier_form_pdf(request.user, code, form, base_url=public_base_url(request))

@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from motcua.printing.forms import step_punctuality
-from motcua.printing.render import render_pdf
-from motcua.printing.services import printed_dossier_form
+from motcua.printing.services import form_pdf, printed_dossier_form
 from motcua.printing.tests.conftest import BASE_URL, act, at, page_size, pdf_text, receive, user
 from motcua.worktime.constants import Punctuality
 
@@ -49,7 +48,7 @@ def test_the_slip_follows_the_dossier_through_its_steps(office):
     assert rows[3].giver_name == "Phạm Văn Duyệt"
     assert page.form.label == "Mẫu số 06"
 
-    pdf = render_pdf(page.template_name, page.context)
+    pdf = form_pdf(page)
     text = pdf_text(pdf)
     assert page_size(pdf) == (420, 595)
     for expected in ["Mẫu số 06", "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", dossier.code, "Quá hạn"]:

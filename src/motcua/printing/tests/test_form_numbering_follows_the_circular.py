@@ -7,7 +7,8 @@ import datetime as dt
 import pytest
 
 from motcua.core.errors import NotFound
-from motcua.printing.registry import FORM_SLUGS, form_in_force
+from motcua.printing.catalogue import CATALOGUE
+from motcua.printing.registry import form_in_force
 
 LAST_DAY_OF_2018_NUMBERING = dt.date(2025, 6, 30)
 FIRST_DAY_OF_2025_NUMBERING = dt.date(2025, 7, 1)
@@ -51,7 +52,7 @@ def test_the_apology_is_renamed_in_2025():
 
 def test_papers_are_a5_and_the_book_a4_landscape():
     day = FIRST_DAY_OF_2025_NUMBERING
-    assert {form_in_force(s, day).page for s in FORM_SLUGS if s != "tracking-book"} == {"A5 portrait"}
+    assert {form_in_force(s, day).page for s in CATALOGUE if s != "tracking-book"} == {"A5 portrait"}
     assert form_in_force("tracking-book", day).page == "A4 landscape"
 
 

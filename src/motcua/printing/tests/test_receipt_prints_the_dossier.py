@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import time_machine
 
-from motcua.printing.render import render_pdf
-from motcua.printing.services import dossier_form_pdf, printed_dossier_form
+from motcua.printing.services import dossier_form_pdf, form_pdf, printed_dossier_form
 from motcua.printing.tests.conftest import BASE_URL, at, page_size, pdf_text, receive, user
 
 A5_PORTRAIT = (420, 595)
@@ -56,6 +55,6 @@ def test_a_dossier_received_before_july_2025_prints_under_circular_01_2018(offic
         dossier = receive(office, at("2025-03-03 14:30"))
     page = printed_dossier_form(user("counter"), dossier.code, "receipt", base_url=BASE_URL)
     assert (page.form.circular, page.form.label) == ("01/2018/TT-VPCP", "Mẫu số 01")
-    text = pdf_text(render_pdf(page.template_name, page.context))
+    text = pdf_text(form_pdf(page))
     assert "(Kèm theo Thông tư số 01/2018/TT-VPCP)" in text
     assert "14 giờ 30 phút, ngày 03 tháng 03 năm 2025" in text

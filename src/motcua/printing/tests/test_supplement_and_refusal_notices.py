@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 
 from motcua.core.errors import Conflict, InvalidInput
-from motcua.printing.render import render_pdf
 from motcua.printing.services import (
     CounterNotice,
     counter_notice_form,
-    counter_notice_pdf,
     dossier_form_pdf,
+    form_pdf,
     printed_dossier_form,
 )
 from motcua.printing.tests.conftest import (
@@ -103,7 +102,7 @@ def notice(office, **changes) -> CounterNotice:
 
 
 def test_the_counter_prints_a_supplement_request_before_receiving(office):
-    text = pdf_text(counter_notice_pdf("supplement", notice(office), now=at("2025-05-06 10:00")))
+    text = pdf_text(form_pdf(counter_notice_form("supplement", notice(office), now=at("2025-05-06 10:00"))))
     for expected in [
         "Mẫu số 02",
         "01/2018/TT-VPCP",
@@ -124,7 +123,7 @@ def test_the_counter_refusal_and_its_bad_input(office):
     page = counter_notice_form("refusal", notice(office, items=()), now=at("2026-03-02 10:00"))
     assert (page.form.number, page.context["reason"]) == ("03", "Thiếu giấy chứng sinh")
     assert page.context["code"] == ""
-    assert "Hoàng Văn Khách" in pdf_text(render_pdf(page.template_name, page.context))
+    assert "Hoàng Văn Khách" in pdf_text(form_pdf(page))
     bad: list[tuple[str, dict[str, Any], str]] = [
         ("receipt", {}, "form"),
         ("refusal", {"reason": " "}, "reason"),
