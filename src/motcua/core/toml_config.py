@@ -1,5 +1,6 @@
-"""Configuration files in TOML shipped with an app (the statistics' index766.toml and evaluation.toml): read
-once per process, at first use, and checked by the app's own parser, which says what is wrong and where."""
+"""Configuration files in TOML shipped with an app (the statistics' index766.toml and evaluation.toml, the
+printed forms' forms.toml): read once per process, at first use, and checked by the app's own parser, which
+says what is wrong and where."""
 
 from __future__ import annotations
 

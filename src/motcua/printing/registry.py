@@ -7,9 +7,7 @@ numbering of that day; so every form is looked up by its slug and a date, never 
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import itertools
-import tomllib
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +16,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
+from motcua.core.toml_config import toml_config
 
 REGISTRY_FILE = Path(__file__).with_name("forms.toml")
 
@@ -78,12 +77,13 @@ def _check_no_overlap(entries: list[FormTemplate]) -> None:
                 )
 
 
-@functools.cache
-def registry() -> tuple[FormTemplate, ...]:
-    with REGISTRY_FILE.open("rb") as source:
-        entries = _entries(tomllib.load(source))
+def _parse(data: dict[str, Any]) -> tuple[FormTemplate, ...]:
+    entries = _entries(data)
     _check_no_overlap(entries)
     return tuple(entries)
+
+
+registry = toml_config(REGISTRY_FILE, _parse)
 
 
 def check_declared(entries: Sequence[FormTemplate], declared: Sequence[str]) -> None:
