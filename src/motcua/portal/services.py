@@ -27,6 +27,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.constants import OnlineLevel
+from motcua.catalog.eform import (
+    EField,
+    Widget,
+    eform_answers,
+    field_problems,
+    initial_answers,
+    leaves,
+    parse_date,
+    schema_fields,
+)
 from motcua.catalog.models import Case, RequiredDocument
 from motcua.catalog.selectors import IntakeOffer, intake_offer
 from motcua.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied, StaleVersion
@@ -53,16 +63,6 @@ from motcua.dossiers.services.intake import (
 )
 from motcua.org.models import Agency, CitizenProfile
 from motcua.org.selectors import agency_by_code
-from motcua.portal.eform import (
-    EField,
-    Widget,
-    eform_answers,
-    field_problems,
-    initial_answers,
-    leaves,
-    parse_date,
-    schema_fields,
-)
 from motcua.portal.models import ApplicationDraft, DraftDocument, DraftState, SupplementUpload
 
 AnyUser = User | AnonymousUser

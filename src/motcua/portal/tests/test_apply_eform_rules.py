@@ -9,8 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from motcua.core.memo import clear_reference_caches
-from motcua.portal.eform import (
+from motcua.catalog.eform import (
     Widget,
     bind,
     eform_answers,
@@ -19,6 +18,7 @@ from motcua.portal.eform import (
     read_answers,
     schema_fields,
 )
+from motcua.core.memo import clear_reference_caches
 from motcua.portal.models import ApplicationDraft
 from motcua.portal.services import APPLICANT_FIELDS
 

@@ -1,10 +1,11 @@
 """E-forms on the page: a case's JSON Schema turned into fields to render, and what was typed into them read
-back, converted to the schema's types and checked by the same rules as the API (catalog.forms_schema).
+back, converted to the schema's types and checked by the same rules as the API (catalog.forms_schema). The
+portal's application pages and the back office's counter intake both draw their forms from here.
 
 Every field is named on the page by the path a problem reports for it (``form.child_name``,
 ``applicant.full_name``), so a problem finds its input without any mapping. The browser is given the same
 rules as HTML attributes (``required``, ``maxlength``, ``min``…) and, for what HTML cannot say, ``data-``
-attributes read by apply/eform.js; its messages are the server's, through the same translations.
+attributes read by the portal's apply/eform.js; its messages are the server's, through the same translations.
 """
 
 from __future__ import annotations
@@ -412,8 +413,8 @@ def errors_by_field(problems: Iterable[FieldProblem]) -> dict[str, list[str]]:
 
 
 def browser_messages() -> dict[str, str]:
-    """The messages apply/eform.js shows, with the server's wording (the same msgids, the same translations);
-    %s stands for the limit."""
+    """The messages the portal's apply/eform.js shows, with the server's wording (the same msgids, the same
+    translations); %s stands for the limit."""
     return {
         "required": _("This field is required."),
         "minlength": _("Too short: at least %s characters."),
