@@ -11,7 +11,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
-    path("office/alerts/", include("motcua.alerts.urls")),
+    path("office/alerts/", include("motcua.backoffice.urls_alerts")),
     path("office/", include("motcua.backoffice.urls")),
     path("print/", include("motcua.printing.urls")),
     path("", include("motcua.stats.urls")),
