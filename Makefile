@@ -50,7 +50,8 @@ typecheck: install
 		-m motcua.stats.report -m motcua.stats.scan -m motcua.stats.recount -m motcua.stats.receivers \
 		-m motcua.stats.reporting -m motcua.stats.xlsx_report -m motcua.stats.index766 -m motcua.stats.evaluation \
 		-m motcua.stats.scorecards -m motcua.stats.dashboards -m motcua.stats.indicators_input \
-		-m motcua.stats.receivers_officers -p motcua.alerts
+		-m motcua.stats.receivers_officers -m motcua.stats.charts -p motcua.alerts -m motcua.backoffice.views_alerts \
+		-m motcua.backoffice.templatetags.alerts_nav
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:
