@@ -26,10 +26,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from motcua.backoffice.access import staff_required
-from motcua.backoffice.action_forms import Kind, Widget, remembered_upload, stored_uploads
+from motcua.backoffice.action_forms import Widget, remembered_upload, stored_uploads
 from motcua.catalog import eform
 from motcua.catalog.models import Case, ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import IntakeOffer, intake_offer, search_versions
+from motcua.catalog.widgets import Kind
 from motcua.core.errors import DomainError, FieldProblem, NotFound
 from motcua.core.idempotency import run_once
 from motcua.dossiers.applicants import known_applicant_by_id_number
