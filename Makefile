@@ -51,7 +51,8 @@ typecheck: install
 		-m motcua.stats.reporting -m motcua.stats.xlsx_report -m motcua.stats.index766 -m motcua.stats.evaluation \
 		-m motcua.stats.scorecards -m motcua.stats.dashboards -m motcua.stats.indicators_input \
 		-m motcua.stats.receivers_officers -m motcua.stats.charts -p motcua.alerts -m motcua.backoffice.views_alerts \
-		-m motcua.backoffice.templatetags.alerts_nav
+		-m motcua.backoffice.templatetags.alerts_nav -m motcua.backoffice.views_reports \
+		-m motcua.backoffice.views_indicators -m motcua.backoffice.views_dashboard -m motcua.portal.views_dashboard
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:

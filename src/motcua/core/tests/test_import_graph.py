@@ -159,7 +159,7 @@ def rule_problems(uses: list[Use]) -> list[str]:
 
 def asset_owners(root: Path) -> dict[str, str]:
     """Each template's and static file's name and the app whose templates or static directory holds it."""
-    owners = {}
+    owners: dict[str, str] = {}
     directories = [d for kind in ASSET_DIRS for d in [root / kind, *root.glob(f"*/{kind}")] if d.is_dir()]
     for directory in sorted(directories):
         for path in directory.rglob("*"):
