@@ -44,13 +44,15 @@ lint: install
 typecheck: install
 	$(BIN)/mypy -p motcua.core -p motcua.worktime -m motcua.org.services -m motcua.org.selectors \
 		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.dossiers.applicants -m motcua.dossiers.inbox -m motcua.demo.simulation \
-		-m motcua.org.accounts -p motcua.printing -m motcua.portal.applications -m motcua.portal.my_dossiers -m motcua.portal.eform \
+		-m motcua.org.accounts -p motcua.printing -m motcua.portal.applications -m motcua.portal.my_dossiers -m motcua.catalog.eform -m motcua.catalog.widgets \
 		-m motcua.portal.selectors -m motcua.portal.identity -m motcua.backoffice.action_forms -m motcua.backoffice.access \
 		-m motcua.stats.facts -m motcua.stats.contributions -m motcua.stats.tallies -m motcua.stats.periods \
 		-m motcua.stats.report -m motcua.stats.scan -m motcua.stats.recount -m motcua.stats.receivers \
 		-m motcua.stats.reporting -m motcua.stats.xlsx_report -m motcua.stats.index766 -m motcua.stats.evaluation \
 		-m motcua.stats.scorecards -m motcua.stats.dashboards -m motcua.stats.indicators_input \
-		-m motcua.stats.receivers_officers -m motcua.stats.counters -p motcua.alerts -p motcua.notify
+		-m motcua.stats.receivers_officers -m motcua.stats.counters -m motcua.stats.charts -p motcua.alerts -p motcua.notify \
+		-m motcua.backoffice.views_alerts -m motcua.backoffice.templatetags.alerts_nav -m motcua.backoffice.views_reports \
+		-m motcua.backoffice.views_indicators -m motcua.backoffice.views_dashboard -m motcua.portal.views_dashboard
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:

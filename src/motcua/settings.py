@@ -184,6 +184,18 @@ MOTCUA_SITE_NAME = os.environ.get("MOTCUA_SITE_NAME", "")
 LOGIN_URL = "portal:login"
 LOGIN_REDIRECT_URL = "portal:my-dossiers"
 
+# Each audience's pages, for the endpoints below the web layer that answer staff and citizens alike (the
+# printed forms): the page an error is framed by, where "back" leads, where to sign in. Named here, where the
+# apps are put together, so that no app below the web layer names a web app's templates or URLs (ADR 0010).
+MOTCUA_AUDIENCE_PAGES = {
+    "staff": {
+        "base_template": "backoffice/base.html",
+        "home": "backoffice:inbox",
+        "login": "backoffice:login",
+    },
+    "citizen": {"base_template": "portal/base.html", "home": "portal:my-dossiers", "login": LOGIN_URL},
+}
+
 # Deadline alerts (docs/operations/worker.md). "Due soon" is this much working time before a deadline: 8
 # hours, one working day, is DOMAIN.md §4.4's "within 24 h" counted on the office clock, so that a deadline on
 # Monday morning is flagged on Friday rather than on Sunday. A missed deadline is escalated to the assignee,

@@ -11,9 +11,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("api/docs", RedirectView.as_view(url="/api/v1/docs", permanent=False), name="api-docs"),
-    path("office/alerts/", include("motcua.alerts.urls")),
+    path("office/alerts/", include("motcua.backoffice.urls_alerts")),
+    path("office/stats/", include("motcua.backoffice.urls_stats")),
     path("office/", include("motcua.backoffice.urls")),
     path("print/", include("motcua.printing.urls")),
-    path("", include("motcua.stats.urls")),
     path("", include("motcua.portal.urls")),
 ]

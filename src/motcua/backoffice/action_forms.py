@@ -11,7 +11,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from enum import StrEnum
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -22,6 +21,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.catalog.widgets import Kind, described_by, input_type
 from motcua.core.errors import DomainError, FieldProblem
 from motcua.dossiers.lifecycle import ACTIONS, Action, ResultDelivery
 from motcua.dossiers.models import Dossier, UploadedFile
@@ -37,31 +37,6 @@ CONFIRM = "confirm"
 MAX_ROWS = 50
 BLANK_ROWS = 2
 _AMOUNT_RE = re.compile(r"^\d{1,3}(?:[.,\s]\d{3})+$|^\d+$")
-
-
-class Kind(StrEnum):
-    TEXT = "text"
-    TEXTAREA = "textarea"
-    SELECT = "select"
-    AMOUNT = "amount"
-    NUMBER = "number"
-    DATE = "date"
-    DATETIME = "datetime"
-    EMAIL = "email"
-    TEL = "tel"
-    SEARCH = "search"
-    CHECKBOX = "checkbox"
-    FILE = "file"
-    ITEMS = "items"
-    DOCUMENTS = "documents"
-
-
-_INPUT_TYPES: dict[str, str] = {
-    Kind.DATETIME: "datetime-local",
-    Kind.AMOUNT: "text",
-    Kind.NUMBER: "number",
-    Kind.DATE: "date",
-}
 
 
 @dataclass
@@ -83,12 +58,11 @@ class Widget:
 
     @property
     def input_type(self) -> str:
-        return _INPUT_TYPES.get(self.kind, str(self.kind))
+        return input_type(self.kind)
 
     @property
     def describedby(self) -> str:
-        ids = [f"{self.html_id}-help"] if self.help else []
-        return " ".join([*ids, f"{self.html_id}-error"] if self.errors else ids)
+        return described_by(self.html_id, bool(self.help), bool(self.errors))
 
 
 @dataclass
@@ -106,8 +80,7 @@ class Rows:
 
     @property
     def describedby(self) -> str:
-        ids = [f"{self.html_id}-help"] if self.help else []
-        return " ".join([*ids, f"{self.html_id}-error"] if self.errors else ids)
+        return described_by(self.html_id, bool(self.help), bool(self.errors))
 
 
 Choices = Callable[[Dossier], list[tuple[str, str]]]

@@ -24,8 +24,9 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.backoffice import action_forms
 from motcua.backoffice.access import staff_required
-from motcua.backoffice.action_forms import ActionForm, Kind, Widget
+from motcua.backoffice.action_forms import ActionForm, Widget
 from motcua.catalog.forms_schema import ordered_properties
+from motcua.catalog.widgets import Kind
 from motcua.core.errors import DomainError, FieldProblem, NotFound, StaleVersion
 from motcua.dossiers.inbox import forget_tab_counts
 from motcua.dossiers.lifecycle import (

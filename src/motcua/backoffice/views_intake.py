@@ -26,9 +26,11 @@ from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_http_methods
 
 from motcua.backoffice.access import staff_required
-from motcua.backoffice.action_forms import Kind, Widget, remembered_upload, stored_uploads
+from motcua.backoffice.action_forms import Widget, remembered_upload, stored_uploads
+from motcua.catalog import eform
 from motcua.catalog.models import Case, ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import IntakeOffer, intake_offer, search_versions
+from motcua.catalog.widgets import Kind
 from motcua.core.errors import DomainError, FieldProblem, NotFound
 from motcua.core.idempotency import run_once
 from motcua.dossiers.applicants import known_applicant_by_id_number
@@ -40,7 +42,6 @@ from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake,
 from motcua.org.constants import Role
 from motcua.org.models import Agency
 from motcua.org.selectors import agency_by_id, roles_by_agency
-from motcua.portal import eform
 from motcua.printing.services import CounterNotice, counter_notice_form, form_pdf
 
 # The procedure list of the second step: enough to scroll, few enough to read; the search narrows it.

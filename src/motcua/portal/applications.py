@@ -21,8 +21,18 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.catalog.constants import OnlineLevel
+from motcua.catalog.eform import (
+    EField,
+    eform_answers,
+    field_problems,
+    initial_answers,
+    leaves,
+    parse_date,
+    schema_fields,
+)
 from motcua.catalog.models import Case, RequiredDocument
 from motcua.catalog.selectors import IntakeOffer, intake_offer
+from motcua.catalog.widgets import Kind
 from motcua.core.errors import Conflict, FieldProblem, InvalidInput, NotFound, PermissionDenied, StaleVersion
 from motcua.dossiers.applicants import KnownApplicant, known_applicant_for_user
 from motcua.dossiers.lifecycle import Channel, ResultDelivery
@@ -36,16 +46,6 @@ from motcua.dossiers.services.intake import (
     intake_problems,
 )
 from motcua.org.models import CitizenProfile
-from motcua.portal.eform import (
-    EField,
-    Widget,
-    eform_answers,
-    field_problems,
-    initial_answers,
-    leaves,
-    parse_date,
-    schema_fields,
-)
 from motcua.portal.models import ApplicationDraft, DraftDocument, DraftState
 from motcua.portal.selectors import AnyUser, draft_documents, draft_for
 
@@ -60,21 +60,21 @@ APPLICANT_FIELDS: tuple[EField, ...] = (
     EField(
         "applicant.kind",
         gettext_lazy("Applying as"),
-        Widget.RADIO,
+        Kind.RADIO,
         required=True,
         choices=tuple((str(v), label) for v, label in ApplicantKind.choices),
     ),
     EField(
         "applicant.full_name",
         gettext_lazy("Full name (or the organisation's name)"),
-        Widget.TEXT,
+        Kind.TEXT,
         required=True,
         attrs=(("maxlength", "255"), ("autocomplete", "name")),
     ),
     EField(
         "applicant.id_number",
         gettext_lazy("Personal identification number"),
-        Widget.TEXT,
+        Kind.TEXT,
         help=gettext_lazy("Required when applying as a person: the 12 digits of the citizen identity card."),
         attrs=(
             ("maxlength", "12"),
@@ -87,7 +87,7 @@ APPLICANT_FIELDS: tuple[EField, ...] = (
     EField(
         "applicant.tax_code",
         gettext_lazy("Tax code (organisations)"),
-        Widget.TEXT,
+        Kind.TEXT,
         help=gettext_lazy(
             "Required when applying as an organisation: 10 digits, or 10 digits and a 3-digit branch suffix."
         ),
@@ -97,25 +97,25 @@ APPLICANT_FIELDS: tuple[EField, ...] = (
     EField(
         "applicant.date_of_birth",
         gettext_lazy("Date of birth"),
-        Widget.DATE,
+        Kind.DATE,
         attrs=(("autocomplete", "bday"),),
     ),
     EField(
         "applicant.phone",
         gettext_lazy("Phone"),
-        Widget.TEL,
+        Kind.TEL,
         attrs=(("maxlength", "32"), ("autocomplete", "tel")),
     ),
     EField(
         "applicant.email",
         gettext_lazy("E-mail"),
-        Widget.EMAIL,
+        Kind.EMAIL,
         attrs=(("maxlength", "254"), ("autocomplete", "email")),
     ),
     EField(
         "applicant.address",
         gettext_lazy("Address"),
-        Widget.TEXT,
+        Kind.TEXT,
         attrs=(("maxlength", "500"), ("autocomplete", "street-address")),
     ),
 )
@@ -125,13 +125,13 @@ REPRESENTATIVE_FIELDS: tuple[EField, ...] = (
     EField(
         "representative.full_name",
         gettext_lazy("Representative's full name"),
-        Widget.TEXT,
+        Kind.TEXT,
         attrs=(("maxlength", "255"),),
     ),
     EField(
         "representative.id_number",
         gettext_lazy("Representative's personal identification number"),
-        Widget.TEXT,
+        Kind.TEXT,
         attrs=(
             ("maxlength", "12"),
             ("inputmode", "numeric"),
@@ -142,25 +142,25 @@ REPRESENTATIVE_FIELDS: tuple[EField, ...] = (
     EField(
         "representative.phone",
         gettext_lazy("Representative's phone"),
-        Widget.TEL,
+        Kind.TEL,
         attrs=(("maxlength", "32"),),
     ),
     EField(
         "representative.email",
         gettext_lazy("Representative's e-mail"),
-        Widget.EMAIL,
+        Kind.EMAIL,
         attrs=(("maxlength", "254"),),
     ),
     EField(
         "representative.address",
         gettext_lazy("Representative's address"),
-        Widget.TEXT,
+        Kind.TEXT,
         attrs=(("maxlength", "500"),),
     ),
     EField(
         "representative.authorisation",
         gettext_lazy("Authorisation document"),
-        Widget.TEXT,
+        Kind.TEXT,
         help=gettext_lazy("For example the number and date of the power of attorney."),
         attrs=(("maxlength", "500"),),
     ),
@@ -186,14 +186,14 @@ def _delivery_fields(offer: IntakeOffer) -> tuple[EField, ...]:
         EField(
             RECEIVING_UNIT,
             gettext_lazy("Where your dossier is received"),
-            Widget.SELECT,
+            Kind.SELECT,
             required=True,
             choices=tuple((a.identity_code, a.name) for a in units),
         ),
         EField(
             RESULT_DELIVERY,
             gettext_lazy("How you receive the result"),
-            Widget.RADIO,
+            Kind.RADIO,
             required=True,
             choices=tuple(deliveries),
         ),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from motcua.portal import views_account, views_public
+from motcua.portal import views_account, views_dashboard, views_public
 
 urlpatterns = [
     path("", views_public.home, name="home"),
@@ -10,6 +10,8 @@ urlpatterns = [
     path("procedures/<str:code>/", views_public.procedure, name="procedure"),
     path("lookup/", views_public.lookup, name="lookup"),
     path("lookup/<str:code>/", views_public.lookup_code, name="lookup-code"),
+    path("dashboard/", views_dashboard.public_page, name="dashboard"),
+    path("dashboard/<str:identity_code>/", views_dashboard.public_page, name="dashboard-agency"),
     path("account/signup/", views_account.signup, name="signup"),
     path("account/login/", views_account.SignInView.as_view(), name="login"),
     path("account/logout/", views_account.SignOutView.as_view(), name="logout"),

@@ -20,12 +20,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
+from motcua.catalog.eform import EField, bind, browser_messages, errors_by_field, leaves, read_answers
 from motcua.catalog.models import RequiredDocument
 from motcua.core.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
 from motcua.dossiers.models import UploadedFile
 from motcua.portal import applications, selectors
 from motcua.portal.applications import ApplicationForm
-from motcua.portal.eform import EField, bind, browser_messages, errors_by_field, leaves, read_answers
 from motcua.portal.models import ApplicationDraft
 
 # What the file pickers offer; the server checks the content whatever the name says (dossiers.services.files).

@@ -18,6 +18,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.catalog.eform import browser_messages, errors_by_field
 from motcua.catalog.selectors import intake_offer
 from motcua.core.errors import DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
 from motcua.dossiers.lifecycle import clock_running
@@ -28,7 +29,6 @@ from motcua.dossiers.services.feedback import rate_dossier
 from motcua.dossiers.timing import dossier_timing
 from motcua.portal import my_dossiers as mine
 from motcua.portal import selectors
-from motcua.portal.eform import browser_messages, errors_by_field
 from motcua.portal.models import ApplicationDraft
 from motcua.portal.my_dossiers import Expected
 from motcua.portal.views_apply import (

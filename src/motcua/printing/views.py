@@ -20,7 +20,6 @@ from motcua.printing.catalogue import CATALOGUE, Audience
 from motcua.printing.services import dossier_form_pdf
 from motcua.printing.tracking_book import TrackingBook, tracking_book, tracking_book_pdf, tracking_book_xlsx
 
-STAFF_LOGIN = "backoffice:login"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOOK_EXPORTS: dict[str, tuple[Callable[[TrackingBook], bytes], str, str]] = {
     "pdf": (tracking_book_pdf, "application/pdf", "inline"),
@@ -33,14 +32,20 @@ def public_base_url(request: HttpRequest) -> str:
     return getattr(settings, "MOTCUA_PUBLIC_URL", "") or request.build_absolute_uri("/").rstrip("/")
 
 
+def _pages(audience: str) -> dict[str, str]:
+    """The pages of `audience` ("staff" or "citizen") as settings.MOTCUA_AUDIENCE_PAGES names them."""
+    pages: dict[str, str] = settings.MOTCUA_AUDIENCE_PAGES[audience]
+    return pages
+
+
 def error_page(request: HttpRequest, error: DomainError) -> HttpResponse:
     # Staff came from the back office and citizens from the portal: the page keeps them in their section.
-    staff = bool(scope_agency_ids(request.user))
+    pages = _pages("staff" if scope_agency_ids(request.user) else "citizen")
     context = {
         "error": error,
         "title": error.title,
-        "base_template": "backoffice/base.html" if staff else "portal/base.html",
-        "back_to": "backoffice:inbox" if staff else "portal:my-dossiers",
+        "base_template": pages["base_template"],
+        "back_to": pages["home"],
     }
     return render(request, "printing/error.html", context, status=error.status)
 
@@ -56,8 +61,8 @@ def _file(content: bytes, content_type: str, disposition: str, filename: str) ->
 def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
     if not request.user.is_authenticated:
         spec = CATALOGUE.get(form)
-        login_url = STAFF_LOGIN if spec is not None and spec.audience is Audience.STAFF else None
-        return redirect_to_login(request.get_full_path(), login_url)
+        audience = "staff" if spec is not None and spec.audience is Audience.STAFF else "citizen"
+        return redirect_to_login(request.get_full_path(), _pages(audience)["login"])
     try:
         pdf = dossier_form_pdf(request.user, code, form, base_url=public_base_url(request))
     except DomainError as error:
@@ -87,7 +92,7 @@ def _book_query(query: QueryDict) -> tuple[str, dt.date, dt.date]:
 @require_GET
 def tracking_book_file(request: HttpRequest, fmt: str) -> HttpResponse:
     if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path(), STAFF_LOGIN)
+        return redirect_to_login(request.get_full_path(), _pages("staff")["login"])
     try:
         if fmt not in BOOK_EXPORTS:
             raise NotFound(_("The tracking book is printed as PDF or exported as xlsx."))

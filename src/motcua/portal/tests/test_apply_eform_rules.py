@@ -9,10 +9,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import translation
 
-from motcua.core.memo import clear_reference_caches
-from motcua.portal.applications import APPLICANT_FIELDS
-from motcua.portal.eform import (
-    Widget,
+from motcua.catalog.eform import (
     bind,
     eform_answers,
     errors_by_field,
@@ -20,6 +17,9 @@ from motcua.portal.eform import (
     read_answers,
     schema_fields,
 )
+from motcua.catalog.widgets import Kind
+from motcua.core.memo import clear_reference_caches
+from motcua.portal.applications import APPLICANT_FIELDS
 from motcua.portal.models import ApplicationDraft
 
 SCHEMA = {
@@ -74,7 +74,7 @@ def test_every_construct_gets_its_input_and_its_html_rules():
         "form.so_dinh_danh",
         "form.ma_so",
     ]
-    assert f["form.ho_ten"].widget == Widget.TEXT and f["form.ho_ten"].required
+    assert f["form.ho_ten"].widget == Kind.TEXT and f["form.ho_ten"].required
     assert dict(f["form.ho_ten"].attrs) == {"minlength": "2", "maxlength": "100"}
     # An anchored pattern means the same in HTML; an unanchored one is left to the script and the server.
     assert dict(f["form.so_dinh_danh"].attrs)["pattern"] == "^[0-9]{12}$"
@@ -82,19 +82,19 @@ def test_every_construct_gets_its_input_and_its_html_rules():
         "pattern" not in dict(f["form.ma_so"].attrs)
         and dict(f["form.ma_so"].attrs)["data-pattern"] == "[A-Z]{2}"
     )
-    assert f["form.ghi_chu"].widget == Widget.TEXTAREA
-    assert f["form.email"].widget == Widget.EMAIL
-    assert f["form.ngay_sinh"].widget == Widget.DATE
-    assert f["form.thoi_diem"].widget == Widget.DATETIME
-    assert f["form.gioi_tinh"].widget == Widget.RADIO and f["form.gioi_tinh"].choices == (
+    assert f["form.ghi_chu"].widget == Kind.TEXTAREA
+    assert f["form.email"].widget == Kind.EMAIL
+    assert f["form.ngay_sinh"].widget == Kind.DATE
+    assert f["form.thoi_diem"].widget == Kind.DATETIME
+    assert f["form.gioi_tinh"].widget == Kind.RADIO and f["form.gioi_tinh"].choices == (
         ("Nam", "Nam"),
         ("Nữ", "Nữ"),
     )
-    assert f["form.quan_he"].widget == Widget.SELECT
+    assert f["form.quan_he"].widget == Kind.SELECT
     assert f["form.lop"].choices[0] == ("6", "6")
     assert dict(f["form.so_ban"].attrs) == {"step": "1", "inputmode": "numeric", "min": "1", "max": "20"}
     assert dict(f["form.dien_tich"].attrs)["data-exclusive-min"] == "0"
-    assert f["form.ho_ngheo"].widget == Widget.CHECKBOX
+    assert f["form.ho_ngheo"].widget == Kind.CHECKBOX
     assert f["form.dan_toc"].default == "Kinh"
     group = f["form.nguoi_me"]
     assert group.is_group and group.required

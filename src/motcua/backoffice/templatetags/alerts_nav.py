@@ -13,7 +13,7 @@ from motcua.alerts.selectors import menu_count
 register = template.Library()
 
 
-@register.inclusion_tag("alerts/_nav_link.html", takes_context=True)
+@register.inclusion_tag("backoffice/alerts/_nav_link.html", takes_context=True)
 def alerts_nav_link(context: template.Context) -> dict[str, Any]:
     request = context["request"]
     url = reverse("alerts:mine")

@@ -73,14 +73,14 @@ def mine(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
     }
-    return render(request, "alerts/mine.html", context)
+    return render(request, "backoffice/alerts/mine.html", context)
 
 
 @require_GET
 @staff_required
 def apologies(request: HttpRequest) -> HttpResponse:
     if not led_unit_ids(request.user):
-        return render(request, "alerts/not_leader.html", status=403)
+        return render(request, "backoffice/alerts/not_leader.html", status=403)
     now = timezone.now()
     language = get_language() or "vi"
     page = Paginator(missing_apologies(request.user, now), PAGE_SIZE).get_page(request.GET.get("page"))
@@ -89,4 +89,4 @@ def apologies(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": [{"dossier": d, "timing": remaining_timing(d, now, language)} for d in page],
     }
-    return render(request, "alerts/apologies.html", context)
+    return render(request, "backoffice/alerts/apologies.html", context)

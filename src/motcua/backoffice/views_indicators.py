@@ -105,7 +105,7 @@ def index766_page(request: HttpRequest) -> HttpResponse:
         ],
         "tab": "index766",
     }
-    return render(request, "stats/index766.html", context, status=status)
+    return render(request, "backoffice/stats/index766.html", context, status=status)
 
 
 def _scorecards(request: HttpRequest) -> tuple[AskForm, MonthScorecards | None, str, int]:
@@ -145,7 +145,7 @@ def _scorecards_page(
         "download": f"{reverse('stats:scorecards-xlsx')}?{urlencode(form.cleaned_data)}" if cards else "",
         "tab": "scorecards",
     }
-    return render(request, "stats/scorecards.html", context, status=status)
+    return render(request, "backoffice/stats/scorecards.html", context, status=status)
 
 
 @require_GET
@@ -206,4 +206,4 @@ def evaluation_page(request: HttpRequest) -> HttpResponse:
         "dossier_problem": dossier_problem,
         "tab": "evaluation",
     }
-    return render(request, "stats/evaluation.html", context, status=max(status, unit_status))
+    return render(request, "backoffice/stats/evaluation.html", context, status=max(status, unit_status))

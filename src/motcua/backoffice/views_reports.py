@@ -158,7 +158,7 @@ def _page(request: HttpRequest, form: ReportForm, report: PeriodicReport | None,
         if report
         else {},
     }
-    return render(request, "stats/report.html", context, status=status)
+    return render(request, "backoffice/stats/report.html", context, status=status)
 
 
 @require_GET

@@ -1,10 +1,11 @@
 """E-forms on the page: a case's JSON Schema turned into fields to render, and what was typed into them read
-back, converted to the schema's types and checked by the same rules as the API (catalog.forms_schema).
+back, converted to the schema's types and checked by the same rules as the API (catalog.forms_schema). The
+portal's application pages and the back office's counter intake both draw their forms from here.
 
 Every field is named on the page by the path a problem reports for it (``form.child_name``,
 ``applicant.full_name``), so a problem finds its input without any mapping. The browser is given the same
 rules as HTML attributes (``required``, ``maxlength``, ``min``…) and, for what HTML cannot say, ``data-``
-attributes read by apply/eform.js; its messages are the server's, through the same translations.
+attributes read by the portal's apply/eform.js; its messages are the server's, through the same translations.
 """
 
 from __future__ import annotations
@@ -16,7 +17,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from dataclasses import field as dataclass_field
-from enum import StrEnum
 from functools import lru_cache
 from typing import Any
 
@@ -27,6 +27,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from motcua.catalog.forms_schema import form_problems, ordered_properties
+from motcua.catalog.widgets import Kind, described_by, error_id, help_id
 from motcua.core.errors import FieldProblem
 from motcua.core.input import has_unstorable_text
 
@@ -39,27 +40,13 @@ TEXTAREA_FROM_LENGTH = 256
 MAX_RADIO_CHOICES = 4
 
 
-class Widget(StrEnum):
-    TEXT = "text"
-    TEXTAREA = "textarea"
-    EMAIL = "email"
-    TEL = "tel"
-    NUMBER = "number"
-    DATE = "date"
-    DATETIME = "datetime-local"
-    SELECT = "select"
-    RADIO = "radio"
-    CHECKBOX = "checkbox"
-    GROUP = "group"
-
-
 @dataclass(frozen=True)
 class EField:
     """One field on the page; `name` is both its HTML name and the path of the problems about it."""
 
     name: str
     label: str | Promise
-    widget: Widget
+    widget: Kind
     kind: str = "string"  # the JSON type the answer is converted to
     required: bool = False
     help: str | Promise = ""
@@ -78,7 +65,7 @@ class EField:
 
     @property
     def is_group(self) -> bool:
-        return self.widget == Widget.GROUP
+        return self.widget == Kind.GROUP
 
     def attr(self, name: str) -> str | None:
         return dict(self.attrs).get(name)
@@ -146,20 +133,20 @@ def _leaf(name: str, spec: Mapping[str, Any], required: bool) -> EField:
     }
     if "enum" in spec:
         choices = tuple((str(v), str(v)) for v in spec["enum"])
-        widget = Widget.RADIO if len(choices) <= MAX_RADIO_CHOICES else Widget.SELECT
+        widget = Kind.RADIO if len(choices) <= MAX_RADIO_CHOICES else Kind.SELECT
         return EField(widget=widget, choices=choices, **common)
     if kind == "boolean":
-        return EField(widget=Widget.CHECKBOX, **{**common, "required": False})
+        return EField(widget=Kind.CHECKBOX, **{**common, "required": False})
     if kind in ("integer", "number"):
-        return EField(widget=Widget.NUMBER, attrs=tuple(_number_attrs(spec, kind)), **common)
+        return EField(widget=Kind.NUMBER, attrs=tuple(_number_attrs(spec, kind)), **common)
     widget = {
-        "email": Widget.EMAIL,
-        "idn-email": Widget.EMAIL,
-        "date": Widget.DATE,
-        "date-time": Widget.DATETIME,
-    }.get(spec.get("format", ""), Widget.TEXT)
-    if widget == Widget.TEXT and spec.get("maxLength", 0) >= TEXTAREA_FROM_LENGTH:
-        widget = Widget.TEXTAREA
+        "email": Kind.EMAIL,
+        "idn-email": Kind.EMAIL,
+        "date": Kind.DATE,
+        "date-time": Kind.DATETIME,
+    }.get(spec.get("format", ""), Kind.TEXT)
+    if widget == Kind.TEXT and spec.get("maxLength", 0) >= TEXTAREA_FROM_LENGTH:
+        widget = Kind.TEXTAREA
     return EField(widget=widget, attrs=tuple(_string_attrs(spec)), **common)
 
 
@@ -172,7 +159,7 @@ def _fields(schema: Mapping[str, Any], prefix: str) -> tuple[EField, ...]:
             label = spec.get("title") or key
             description = spec.get("description", "")
             group = EField(
-                name, label, Widget.GROUP, "object", key in needed, description, children=_fields(spec, name)
+                name, label, Kind.GROUP, "object", key in needed, description, children=_fields(spec, name)
             )
             result.append(group)
         else:
@@ -259,7 +246,7 @@ def _convert(leaf: EField, raw: str) -> Any:
         return _to_integer(leaf.name, raw)
     if leaf.kind == "number":
         return _to_number(leaf.name, raw)
-    if leaf.widget == Widget.DATETIME:
+    if leaf.widget == Kind.DATETIME:
         return _to_datetime(leaf.name, raw)
     return raw
 
@@ -340,12 +327,12 @@ def _leaf_problem(leaf: EField, raw: str, answers: Mapping[str, str]) -> str | N
         return _("Too long: at most %s characters.") % high
     if (pattern := leaf.attr("data-pattern")) and not re.search(pattern, raw):
         return _("Does not have the required format.")
-    if leaf.widget == Widget.EMAIL:
+    if leaf.widget == Kind.EMAIL:
         try:
             validate_email(raw)
         except ValidationError:
             return _("Not a valid %s.") % "email"
-    if leaf.widget == Widget.DATE:
+    if leaf.widget == Kind.DATE:
         try:
             dt.date.fromisoformat(raw)
         except ValueError:
@@ -374,16 +361,15 @@ class BoundField:
 
     @property
     def error_id(self) -> str:
-        return f"{self.field.id}-error"
+        return error_id(self.field.id)
 
     @property
     def help_id(self) -> str:
-        return f"{self.field.id}-help"
+        return help_id(self.field.id)
 
     @property
     def described_by(self) -> str:
-        ids = [self.help_id] if self.field.help else []
-        return " ".join([*ids, self.error_id] if self.errors else ids)
+        return described_by(self.field.id, bool(self.field.help), bool(self.errors))
 
     @property
     def checked(self) -> bool:
@@ -412,8 +398,8 @@ def errors_by_field(problems: Iterable[FieldProblem]) -> dict[str, list[str]]:
 
 
 def browser_messages() -> dict[str, str]:
-    """The messages apply/eform.js shows, with the server's wording (the same msgids, the same translations);
-    %s stands for the limit."""
+    """The messages the portal's apply/eform.js shows, with the server's wording (the same msgids, the same
+    translations); %s stands for the limit."""
     return {
         "required": _("This field is required."),
         "minlength": _("Too short: at least %s characters."),
