@@ -169,6 +169,8 @@ LOGGING = {
 
 # How many new appointment dates a dossier may be given by apology (DOMAIN.md §2.4: one by default, [K/D]).
 MOTCUA_MAX_APOLOGIES = int(os.environ.get("MOTCUA_MAX_APOLOGIES", "1"))
+# "Sắp hết hạn" in the staff inbox: due within this many working hours (DOMAIN.md §4.4's 24 h).
+MOTCUA_DUE_SOON_WORKING_HOURS = int(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "24"))
 
 # The data cut-off day of periodic reports (Decree 09/2019: from the 15th of the month before the period to
 # the 14th of its last month [K]); 0 reports calendar months.

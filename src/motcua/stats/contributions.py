@@ -15,7 +15,7 @@ from typing import TypeAlias
 
 from motcua.dossiers.lifecycle import Channel
 from motcua.stats.facts import CountedState
-from motcua.worktime.calendar import Punctuality
+from motcua.worktime.constants import Punctuality
 
 Contribution: TypeAlias = tuple  # (table, *key, column)
 UNIT_FIELD = "unit_field"

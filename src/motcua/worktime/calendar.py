@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.utils.translation import gettext
 
-from motcua.worktime.constants import DayKind, DurationUnit, Punctuality
+from motcua.worktime.constants import DayKind, DurationUnit
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEKEND_DAYS = frozenset({5, 6})
@@ -46,6 +46,11 @@ def to_local(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment!r} has no time zone; the calendar only takes timezone-aware datetimes")
     return moment.astimezone(LOCAL_TZ)
+
+
+def start_of_day(day: date) -> datetime:
+    """Local midnight opening `day`: where a local date begins, for queries on stored moments."""
+    return datetime.combine(day, time.min, LOCAL_TZ)
 
 
 @dataclass(frozen=True)
@@ -356,25 +361,6 @@ def _dates(start: date, end: date) -> Iterator[date]:
         day += ONE_DAY
 
 
-# Punctuality, compared at day granularity in local time as DVCQG does (DOMAIN.md §4.4).
-
-
-def classify_finished(finished_at: datetime, due_at: datetime | None) -> Punctuality:
-    if due_at is None:
-        return Punctuality.ON_TIME
-    finished_on, due_on = to_local(finished_at).date(), to_local(due_at).date()
-    if finished_on < due_on:
-        return Punctuality.EARLY
-    if finished_on == due_on:
-        return Punctuality.ON_TIME
-    return Punctuality.LATE
-
-
-def is_overdue_at(due_at: datetime | None, period_end: date) -> bool:
-    """Whether a dossier still open at the end of a reporting period is over its deadline."""
-    return due_at is not None and to_local(due_at).date() < period_end
-
-
 # Durations in words. The texts are data rather than gettext messages so that one rule serves both languages.
 
 
@@ -385,12 +371,27 @@ class _Wording(NamedTuple):
     left: str
     overdue: str
     just_overdue: str
+    due_today: str
 
 
 _WORDINGS = {
-    "vi": _Wording(("ngày", "ngày"), ("giờ", "giờ"), ("phút", "phút"), "còn {}", "quá hạn {}", "quá hạn"),
+    "vi": _Wording(
+        ("ngày", "ngày"),
+        ("giờ", "giờ"),
+        ("phút", "phút"),
+        "còn {}",
+        "quá hạn {}",
+        "quá hạn",
+        "đến hạn hôm nay",
+    ),
     "en": _Wording(
-        ("day", "days"), ("hour", "hours"), ("minute", "minutes"), "{} left", "overdue by {}", "overdue"
+        ("day", "days"),
+        ("hour", "hours"),
+        ("minute", "minutes"),
+        "{} left",
+        "overdue by {}",
+        "overdue",
+        "due today",
     ),
 }
 
@@ -417,12 +418,18 @@ def format_working_duration(minutes: int, minutes_per_day: int, language: str) -
     )
 
 
-def describe_remaining(minutes: int, minutes_per_day: int, language: str, past_due: bool = False) -> str:
+def describe_remaining(
+    minutes: int, minutes_per_day: int, language: str, past_due: bool = False, overdue: bool = True
+) -> str:
     """Working time left before a deadline ("còn 2 ngày 3 giờ"), or how far past it is ("quá hạn 1 ngày").
 
-    `past_due` says the deadline has passed on the clock: after hours or over a weekend no working minute may
-    have gone by yet, and the dossier is late all the same ("quá hạn", never "còn 0 phút")."""
+    `past_due` says the due moment has passed on the clock: after hours or over a weekend no working minute
+    may have gone by yet, and the dossier is late all the same ("quá hạn", never "còn 0 phút"). `overdue`
+    False says it is past the moment but still within its due day, which counts as within the deadline
+    (dossiers.punctuality): "đến hạn hôm nay"."""
     wording = _wording(language)
+    if (past_due or minutes < 0) and not overdue:
+        return wording.due_today
     if past_due and minutes >= 0:
         return wording.just_overdue
     template = wording.left if minutes >= 0 else wording.overdue
