@@ -230,14 +230,18 @@ class WorkingCalendar:
             day in _package_year(year).weekend_workdays for year in (day.year - 1, day.year, day.year + 1)
         )
 
-    def _working_day_on_or_after(self, day: date) -> date:
+    def working_day_on_or_after(self, day: date) -> date:
+        """`day` itself when it is worked, else the first working day after it."""
         while not self.is_working_day(day):
             day += ONE_DAY
         return day
 
-    def _nth_working_day_after(self, day: date, count: int) -> date:
+    def nth_working_day_after(self, day: date, count: int) -> date:
+        """The `count`-th working day after `day` (`day` itself when `count` is 0, worked or not)."""
+        if count < 0:
+            raise ValueError("cannot step back a negative number of working days")
         for _ in range(count):
-            day = self._working_day_on_or_after(day + ONE_DAY)
+            day = self.working_day_on_or_after(day + ONE_DAY)
         return day
 
     # Moments
@@ -339,13 +343,11 @@ class WorkingCalendar:
             due = None
         elif same_day_cutoff is not None:
             starts_today = counting_from.time() < same_day_cutoff
-            due_day = self._nth_working_day_after(
-                counting_from.date(), amount - 1 if starts_today else amount
-            )
+            due_day = self.nth_working_day_after(counting_from.date(), amount - 1 if starts_today else amount)
             due = self._closing_on(due_day)
         elif unit == DurationUnit.DAYS:
             due = self._closing_on(
-                self._working_day_on_or_after(counting_from.date() + timedelta(days=amount))
+                self.working_day_on_or_after(counting_from.date() + timedelta(days=amount))
             )
         elif unit == DurationUnit.WORKING_HOURS:
             due = self.add_working_minutes(counting_from, amount * 60)
