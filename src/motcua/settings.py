@@ -170,6 +170,12 @@ LOGGING = {
 
 # How many new appointment dates a dossier may be given by apology (DOMAIN.md §2.4: one by default, [K/D]).
 MOTCUA_MAX_APOLOGIES = int(os.environ.get("MOTCUA_MAX_APOLOGIES", "1"))
+# Delegations (ủy quyền) last at most this many months (Hà Nội Resolution 31/2024/NQ-HĐND, DOMAIN.md §11.1).
+MOTCUA_MAX_DELEGATION_MONTHS = int(os.environ.get("MOTCUA_MAX_DELEGATION_MONTHS", "36"))
+# "Sắp hết hạn" in the staff inbox: due within this many working hours (DOMAIN.md §4.4's 24 h).
+MOTCUA_DUE_SOON_WORKING_HOURS = int(os.environ.get("MOTCUA_DUE_SOON_WORKING_HOURS", "24"))
+# Decision 766, indicator 2.1: more supplement requests than this make a dossier late, whatever its dates.
+MOTCUA_766_MAX_SUPPLEMENTS_ON_TIME = int(os.environ.get("MOTCUA_766_MAX_SUPPLEMENTS_ON_TIME", "1"))
 
 # The data cut-off day of periodic reports (Decree 09/2019: from the 15th of the month before the period to
 # the 14th of its last month [K]); 0 reports calendar months.

@@ -13,6 +13,7 @@ from motcua.alerts.constants import Level, WarningKind
 from motcua.alerts.models import DeadlineWarning
 from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.punctuality import past_due_filter
 from motcua.org.constants import Role
 from motcua.org.selectors import roles_by_agency, subtree_ids
 
@@ -79,16 +80,18 @@ def led_unit_ids(user: AnyUser) -> frozenset[int]:
 
 
 def missing_apologies(user: AnyUser, now: dt.datetime) -> QuerySet[Dossier]:
-    """Overdue dossiers at the units the user leads with no apology issued, the longest overdue first, each
-    with when its applicant was reminded of the apology (`applicant_reminded_at`, empty if never).
+    """Dossiers past their due moment at the units the user leads with no apology issued, the longest overdue
+    first, each with when its applicant was reminded of the apology (`applicant_reminded_at`, empty if never).
+    The due moment, not the due day: this is a warning (dossiers.punctuality), and the apology is owed before
+    the dossier counts as late.
 
     The apology is a leader's action at the unit the dossier is at (lifecycle "apologise"), so that is the
     unit that counts. Read through the (status, due_at) index."""
     reminder = DeadlineWarning.objects.filter(dossier=OuterRef("pk"), kind=WarningKind.APOLOGY_OWED)
     return (
         Dossier.objects.filter(
+            past_due_filter(now),
             status__in=CLOCK_RUNNING_STATUSES,
-            due_at__lt=now,
             apology_count=0,
             current_unit_id__in=sorted(led_unit_ids(user)),
         )

@@ -27,6 +27,7 @@ from motcua.alerts.models import DeadlineWarning
 from motcua.alerts.recipients import Directory, Officer, Place
 from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
 from motcua.dossiers.models import Dossier, DossierStep
+from motcua.dossiers.punctuality import past_due_moment, working_minutes_past_due
 from motcua.notify.channels import DeliveryFailed, channels
 from motcua.org.constants import Role
 from motcua.worktime.calendar import WorkingCalendar
@@ -195,7 +196,7 @@ def _wanted(
         if now < deadline.due_at:
             for officer in ladder[Level.ASSIGNEE]:
                 yield Wanted(deadline, WarningKind.DUE_SOON, Level.ASSIGNEE, officer, officer.email)
-        elif now > deadline.due_at:
+        elif past_due_moment(deadline.due_at, now):
             yield from _overdue(deadline, ladder, now, config, calendar)
 
 
@@ -206,8 +207,9 @@ def _overdue(
     config: AlertConfig,
     calendar: WorkingCalendar,
 ) -> Iterator[Wanted]:
-    # Past the due moment a deadline is missed, even after hours when no working minute has gone by yet.
-    overdue = max(0, calendar.working_minutes_between(deadline.due_at, now))
+    # A warning, not a classification (dossiers.punctuality): escalation runs on office time past the due
+    # moment, so that leaders hear of a missed appointment before its day is lost.
+    overdue = working_minutes_past_due(calendar, deadline.due_at, now)
     for level, after in enumerate(config.escalate_after_minutes):
         if overdue >= after:
             for officer in ladder[level]:

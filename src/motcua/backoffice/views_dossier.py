@@ -46,13 +46,13 @@ from motcua.dossiers.models import (
     UploadedFile,
 )
 from motcua.dossiers.policy import allowed_actions
+from motcua.dossiers.punctuality import step_outcome
 from motcua.dossiers.selectors import dossier_documents, dossier_events, dossier_for, visible_dossiers
 from motcua.dossiers.services.actions import take_action
 from motcua.dossiers.services.feedback import add_note
 from motcua.dossiers.timing import Timing, dossier_timing, step_timing
 from motcua.org.selectors import agency_by_code
 from motcua.printing.catalogue import printable_forms
-from motcua.printing.forms import step_punctuality
 from motcua.worktime.calendar import format_working_duration
 from motcua.worktime.constants import Punctuality
 from motcua.worktime.services import calendar_for
@@ -202,19 +202,14 @@ def _document_row(document: DossierDocument, name: str) -> DocumentRow:
 
 
 def _step_rows(dossier: Dossier, now: dt.datetime, language: str) -> list[StepRow]:
-    calendar = calendar_for()
-    per_day = calendar.office_hours.minutes_per_day
+    per_day = calendar_for().office_hours.minutes_per_day
     return [
         StepRow(
             step,
             format_working_duration(step.budget_minutes, per_day, language) if step.budget_minutes else None,
             step_timing(step, now, language),
             step.pk == dossier.current_step_id and is_open(dossier.status),
-            step_punctuality(
-                step.budget_minutes, calendar.working_minutes_between(step.started_at, step.finished_at)
-            )
-            if step.finished_at is not None
-            else None,
+            step_outcome(step),
         )
         for step in dossier.steps.select_related("agency", "assignee")
     ]

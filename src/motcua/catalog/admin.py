@@ -36,7 +36,7 @@ from motcua.catalog.models import (
     WorkflowStep,
 )
 from motcua.catalog.selectors import in_force_on
-from motcua.catalog.services import HOURS_PER_WORKING_DAY, case_budget_hours
+from motcua.catalog.services import case_budget_hours, working_day_minutes
 from motcua.core.text import fold_vietnamese
 from motcua.org.admin import validity_text
 from motcua.worktime.constants import DurationUnit
@@ -339,7 +339,7 @@ class CaseAdmin(FoldedSearchMixin, admin.ModelAdmin):
         return gettext(
             "The steps use %(used)d of the %(cap)d working hours the case allows "
             "(a working day counts %(day)d hours)."
-        ) % {"used": used, "cap": cap, "day": HOURS_PER_WORKING_DAY}
+        ) % {"used": used, "cap": cap, "day": working_day_minutes() // 60}
 
 
 class ProgrammeEntryInline(admin.TabularInline):

@@ -25,13 +25,13 @@ from django.db import transaction
 
 from motcua.catalog.constants import FeeKind, OnlineLevel, ProcedureLevel
 from motcua.catalog.services import (
-    HOURS_PER_WORKING_DAY,
     CaseSpec,
     DocumentSpec,
     FeeSpec,
     VersionSpec,
     problem_text,
     publish_version,
+    working_day_minutes,
 )
 from motcua.core.errors import DomainError
 from motcua.core.text import fold_vietnamese
@@ -177,8 +177,9 @@ def _duration(record: _Record) -> tuple[int, DurationUnit]:
     if unit is None:
         record.fail("DONVITINH", f"unknown time unit {record.text('DONVITINH')!r}")
     if unit == DurationUnit.WORKING_DAYS and amount != amount.to_integral_value():
-        # Half a working day is four working hours: the clock counts in whole units.
-        amount, unit = amount * HOURS_PER_WORKING_DAY, DurationUnit.WORKING_HOURS
+        # Half a working day is half the office hours (four working hours of eight): the clock counts in
+        # whole units.
+        amount, unit = amount * working_day_minutes() / 60, DurationUnit.WORKING_HOURS
     if amount != amount.to_integral_value():
         record.fail("THOIGIANGIAIQUYET", f"{raw} {words} is not a whole number of a unit the clock counts")
     return int(amount), unit

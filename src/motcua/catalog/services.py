@@ -35,12 +35,14 @@ from motcua.catalog.models import (
 from motcua.core.errors import Conflict, DomainError, InvalidInput
 from motcua.org.constants import Role
 from motcua.org.models import Agency
-from motcua.worktime.calendar import OfficeHours
 from motcua.worktime.constants import DurationUnit
+from motcua.worktime.services import calendar_for
 
-# Workflow budgets are written against the standard working day (the default office hours, 8 hours); a
-# province with other office hours still budgets in these hours, as its published procedures do.
-HOURS_PER_WORKING_DAY = OfficeHours().minutes_per_day // 60
+
+def working_day_minutes() -> int:
+    """A working day in the province's configured office hours: what the catalogue's working days are worth
+    when converted to working hours, as the clock counts them (DOMAIN.md §4.1)."""
+    return calendar_for().office_hours.minutes_per_day
 
 
 @dataclass(frozen=True)
@@ -146,7 +148,7 @@ def case_budget_hours(time_value: int, time_unit: str) -> int | None:
     if time_unit == DurationUnit.WORKING_HOURS:
         return time_value
     if time_unit in (DurationUnit.WORKING_DAYS, DurationUnit.DAYS):
-        return time_value * HOURS_PER_WORKING_DAY
+        return time_value * working_day_minutes() // 60
     return None
 
 

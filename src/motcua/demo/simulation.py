@@ -24,6 +24,7 @@ from motcua.core.errors import DomainError
 from motcua.demo.samples import fill_form, person_name, personal_id
 from motcua.dossiers.lifecycle import Channel, ResultDelivery
 from motcua.dossiers.models import Dossier, RatingChannel, Satisfaction, UploadedFile
+from motcua.dossiers.punctuality import dossier_outcome
 from motcua.dossiers.services.actions import take_action
 from motcua.dossiers.services.feedback import rate_dossier
 from motcua.dossiers.services.files import store_upload
@@ -32,6 +33,7 @@ from motcua.org.constants import Role
 from motcua.org.models import Agency, StaffRole
 from motcua.org.services import create_citizen, create_staff
 from motcua.worktime.calendar import WorkingCalendar
+from motcua.worktime.constants import Punctuality
 from motcua.worktime.services import calendar_for
 
 _PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -257,8 +259,8 @@ class Simulator:
         rated = self.later(returned, 0.1, 8)
         if rng.random() > 0.5 or rated >= self.present:
             return
-        ended = Dossier.objects.only("due_at", "finished_at").get(pk=dossier.pk)
-        late = ended.due_at is not None and ended.finished_at is not None and ended.finished_at > ended.due_at
+        ended = Dossier.objects.only("status", "due_at", "finished_at").get(pk=dossier.pk)
+        late = dossier_outcome(ended.status, ended.finished_at, ended.due_at) == Punctuality.LATE
         weights = (0.35, 0.4, 0.25) if late else (0.62, 0.34, 0.04)
         score = rng.choices(list(Satisfaction.values), weights)[0]
         online = dossier.channel == Channel.ONLINE

@@ -36,16 +36,14 @@ from motcua.dossiers.lifecycle import (
     is_open,
 )
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.punctuality import due_soon_cutoff, due_soon_filter, is_due_soon, overdue_filter
 from motcua.dossiers.selectors import DossierFilters, filtered_dossiers, with_reference_rows
 from motcua.dossiers.timing import Timing, remaining_timing, step_remaining_timing
 from motcua.org.constants import Role
 from motcua.org.selectors import roles_by_agency, subtree_ids
-from motcua.worktime.services import calendar_for
 
 AnyUser = User | AnonymousUser
 
-# "Sắp hết hạn" (DOMAIN.md §4.4): due within this much office time from now.
-DUE_SOON_WORKING_HOURS = 24
 # Tab counts stop here and show "1000+", and are kept this long for the officer who asked.
 COUNT_CAP = 1000
 COUNTS_TTL_SECONDS = 30
@@ -126,11 +124,6 @@ class InboxPage:
         return self.number > 1
 
 
-def due_soon_cutoff(now: dt.datetime) -> dt.datetime:
-    """The moment DUE_SOON_WORKING_HOURS of office time after `now`, on the province's working calendar."""
-    return calendar_for().add_working_minutes(now, DUE_SOON_WORKING_HOURS * 60)
-
-
 # A tab, as what it asks of a dossier in each status it shows; a status it does not show is absent.
 TabConditions = dict[str, Q]
 
@@ -174,11 +167,9 @@ def _tab(user: AnyUser, tab: Tab, now: dt.datetime) -> TabConditions:
     if tab == Tab.MINE:
         return _my_work(user)
     if tab == Tab.DUE_SOON:
-        due_soon = Q(due_at__gte=now, due_at__lte=due_soon_cutoff(now))
-        return dict.fromkeys(CLOCK_RUNNING_STATUSES, due_soon)
+        return dict.fromkeys(CLOCK_RUNNING_STATUSES, due_soon_filter(now, due_soon_cutoff(now)))
     if tab == Tab.OVERDUE:
-        # As dossier_timing judges it: the clock runs and the appointment has passed.
-        return dict.fromkeys(CLOCK_RUNNING_STATUSES, Q(due_at__lt=now))
+        return dict.fromkeys(CLOCK_RUNNING_STATUSES, overdue_filter(now))
     statuses = {
         Tab.UNIT: OPEN_STATUSES,
         Tab.SUPPLEMENT: {Status.SUPPLEMENT_REQUESTED},
@@ -330,14 +321,13 @@ def inbox_page(user: AnyUser, query: InboxQuery, now: dt.datetime, language: str
     for dossier in dossiers[: query.page_size]:
         with_reference_rows(dossier)
         step = dossier.current_step
-        running = clock_running(dossier.status)
         rows.append(
             InboxRow(
                 dossier,
                 remaining_timing(dossier, now, language),
                 step_remaining_timing(step, now, language) if step is not None else None,
-                due_soon=running and dossier.due_at is not None and now <= dossier.due_at <= cutoff,
-                waiting_for_applicant=is_open(dossier.status) and not running,
+                due_soon=is_due_soon(dossier.status, dossier.due_at, now, cutoff),
+                waiting_for_applicant=is_open(dossier.status) and not clock_running(dossier.status),
             )
         )
     return InboxPage(rows, query.page, query.page_size, len(dossiers) > query.page_size)

@@ -15,6 +15,7 @@ from motcua.core.errors import NotFound
 from motcua.core.text import fold_vietnamese
 from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
+from motcua.dossiers.punctuality import overdue_filter
 from motcua.org.selectors import agency_by_id, scope_agency_ids
 
 AnyUser = User | AnonymousUser
@@ -100,7 +101,7 @@ def filtered_dossiers(user: AnyUser, filters: DossierFilters) -> QuerySet[Dossie
         unit = Q(current_unit__identity_code=filters.unit) | Q(receiving_unit__identity_code=filters.unit)
         dossiers = dossiers.filter(unit)
     if filters.overdue is not None:
-        late = Q(status__in=CLOCK_RUNNING_STATUSES, due_at__lt=timezone.now())
+        late = Q(status__in=CLOCK_RUNNING_STATUSES) & overdue_filter(timezone.now())
         dossiers = dossiers.filter(late) if filters.overdue else dossiers.exclude(late)
     if filters.due_before is not None:
         dossiers = dossiers.filter(due_at__lt=filters.due_before)

@@ -5,15 +5,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from motcua.dossiers.lifecycle import ON_TIME_BY_RULE, clock_running, is_finished, is_open
+from motcua.dossiers.lifecycle import clock_running, is_finished, is_open
 from motcua.dossiers.models import Dossier, DossierStep
-from motcua.worktime.calendar import (
-    WorkingCalendar,
-    classify_finished,
-    describe_remaining,
-    format_working_duration,
-)
-from motcua.worktime.constants import Punctuality
+from motcua.dossiers.punctuality import day_of, dossier_outcome, overdue_on, past_due_moment
+from motcua.worktime.calendar import WorkingCalendar, describe_remaining, format_working_duration
 from motcua.worktime.services import calendar_for
 
 
@@ -21,8 +16,8 @@ from motcua.worktime.services import calendar_for
 class Timing:
     elapsed: str | None  # working time used so far ("1 ngày 2 giờ")
     remaining: str | None  # while the clock runs: "còn 2 ngày 3 giờ" or "quá hạn 1 ngày 2 giờ"
-    overdue: bool
-    punctuality: str | None  # once finished: early, on_time or late, at day granularity (DOMAIN.md §4.4)
+    overdue: bool  # over the deadline by its due day (dossiers.punctuality)
+    punctuality: str | None  # once finished: early, on_time or late (dossiers.punctuality)
 
 
 def _measure(
@@ -41,19 +36,20 @@ def _measure(
     if due is None:
         return elapsed, None, False
     left = calendar.working_minutes_between(end, due)
-    return elapsed, describe_remaining(left, per_day, language, past_due=end > due), end > due
+    overdue = overdue_on(due, day_of(end))
+    remaining = describe_remaining(
+        left, per_day, language, past_due=past_due_moment(due, end), overdue=overdue
+    )
+    return elapsed, remaining, overdue
 
 
 def dossier_timing(dossier: Dossier, now: dt.datetime, language: str) -> Timing:
     calendar = calendar_for()
     if is_finished(dossier.status) and dossier.finished_at is not None:
         elapsed, _, _ = _measure(calendar, dossier.counting_from, dossier.finished_at, None, language)
-        punctuality = (
-            Punctuality.ON_TIME
-            if dossier.status in ON_TIME_BY_RULE
-            else classify_finished(dossier.finished_at, dossier.due_at)
+        return Timing(
+            elapsed, None, False, dossier_outcome(dossier.status, dossier.finished_at, dossier.due_at)
         )
-        return Timing(elapsed, None, False, str(punctuality))
     if not is_open(dossier.status):
         return Timing(None, None, False, None)
     elapsed, remaining, overdue = _measure(calendar, dossier.counting_from, now, dossier.due_at, language)

@@ -8,6 +8,7 @@ import datetime as dt
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.admin.widgets import AutocompleteSelect
@@ -28,7 +29,6 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError, PermissionDenied
 from motcua.core.identifiers import mask_personal_id
-from motcua.org.constants import MAX_DELEGATION_MONTHS
 from motcua.org.models import (
     AdministrativeUnit,
     Agency,
@@ -378,7 +378,7 @@ class GrantDelegationForm(forms.Form):
     valid_to = forms.DateField(
         label=_("valid to"),
         help_text=_("The last day of the authorisation: at most %(months)d months after the first.")
-        % {"months": MAX_DELEGATION_MONTHS},
+        % {"months": settings.MOTCUA_MAX_DELEGATION_MONTHS},
         widget=admin.widgets.AdminDateWidget,
     )
 
@@ -485,7 +485,7 @@ class DelegationAdmin(admin.ModelAdmin):
             "adminform": admin_form,
             "errors": helpers.AdminErrorList(form, []),
             "media": self.media + admin_form.media,
-            "max_months": MAX_DELEGATION_MONTHS,
+            "max_months": settings.MOTCUA_MAX_DELEGATION_MONTHS,
         }
         return TemplateResponse(request, "admin/org/delegation/grant.html", context)
 

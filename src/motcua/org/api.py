@@ -139,7 +139,8 @@ def list_delegations(request: HttpRequest) -> list[dict[str, Any]]:
 
 @delegations_router.post("", response={201: DelegationOut}, summary="Authorise an officer to sign (ủy quyền)")
 def grant(request: HttpRequest, payload: DelegationIn) -> Status[dict[str, Any]]:
-    """Only a leader of the agency may grant, for at most 36 months; a delegate cannot pass it on."""
+    """Only a leader of the agency may grant, for at most MOTCUA_MAX_DELEGATION_MONTHS (36 by default); a
+    delegate cannot pass it on."""
     agency = agency_by_code(payload.agency)
     if agency is None:
         raise InvalidInput.field("agency", "unknown", _("No agency has this identity code."))

@@ -24,7 +24,3 @@ class Role(models.TextChoices):
     CLERK = "clerk", _("Clerk")
     ADMIN = "admin", _("Administrator")
     AUDITOR = "auditor", _("Auditor")
-
-
-# Delegations (ủy quyền) last at most this long: Hà Nội Resolution 31/2024/NQ-HĐND, DOMAIN.md §11.1.
-MAX_DELEGATION_MONTHS = 36

@@ -6,6 +6,7 @@ import datetime as dt
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from motcua.core.identifiers import personal_id_problem
-from motcua.org.constants import MAX_DELEGATION_MONTHS, Role
+from motcua.org.constants import Role
 from motcua.org.models import Agency, ApiToken, CitizenProfile, Delegation, DelegationAudit, StaffRole
 from motcua.org.selectors import has_role, roles_in
 
@@ -135,9 +136,10 @@ def grant_delegation(
         )
     if valid_to < valid_from:
         raise InvalidInput.field("valid_to", "before_start", _("The end date is before the start date."))
-    if valid_to >= _add_months(valid_from, MAX_DELEGATION_MONTHS):
+    max_months = settings.MOTCUA_MAX_DELEGATION_MONTHS
+    if valid_to >= _add_months(valid_from, max_months):
         raise InvalidInput.field(
-            "valid_to", "too_long", _("A delegation lasts at most %d months.") % MAX_DELEGATION_MONTHS
+            "valid_to", "too_long", _("A delegation lasts at most %d months.") % max_months
         )
     delegation = Delegation.objects.create(
         agency=agency,

@@ -22,6 +22,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import Conflict, InvalidInput
 from motcua.dossiers.lifecycle import CREATION_EVENTS, ResultDelivery, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep, SubmittedAs
+from motcua.dossiers.punctuality import finished_punctuality, step_outcome, step_overdue
 from motcua.dossiers.services.clock import processing_time
 from motcua.org.models import Agency, StaffRole
 from motcua.org.selectors import agency_by_id, ancestor_ids
@@ -34,7 +35,7 @@ from motcua.printing.wording import (
     moment_text,
     place_and_day,
 )
-from motcua.worktime.calendar import classify_finished, to_local
+from motcua.worktime.calendar import to_local
 from motcua.worktime.constants import Punctuality
 from motcua.worktime.services import calendar_for
 
@@ -407,23 +408,12 @@ class HandOff:
     note: str
 
 
-def step_punctuality(allotted: int | None, used: int) -> Punctuality:
-    """A step is early, on time or late as its allotted working minutes are more than, equal to or less
-    than those it used (DOMAIN.md §3, Mẫu 05); a step without a budget cannot be late."""
-    if allotted is None or allotted == used:
-        return Punctuality.ON_TIME
-    return Punctuality.EARLY if allotted > used else Punctuality.LATE
-
-
 def _step_result(step: DossierStep, now: dt.datetime) -> str:
-    calendar = calendar_for()
-    if step.finished_at is not None:
-        used = calendar.working_minutes_between(step.started_at, step.finished_at)
-        return PUNCTUALITY[step_punctuality(step.budget_minutes, used)]
+    outcome = step_outcome(step)
+    if outcome is not None:
+        return PUNCTUALITY[outcome]
     # Still there: only lateness is known before the step ends.
-    used = calendar.working_minutes_between(step.started_at, now)
-    late = step.budget_minutes is not None and used > step.budget_minutes
-    return PUNCTUALITY[Punctuality.LATE] if late else ""
+    return PUNCTUALITY[Punctuality.LATE] if step_overdue(step, now) else ""
 
 
 def _place(step: DossierStep) -> str:
@@ -460,7 +450,7 @@ def _hand_offs(record: DossierRecord, now: dt.datetime) -> list[HandOff]:
                 at=moment_text(issued.at),
                 giver_name=person_name(issued.actor),
                 receiver_name=person_name(returned.actor if returned else None),
-                result=PUNCTUALITY[classify_finished(issued.at, dossier.due_at)],
+                result=PUNCTUALITY[finished_punctuality(issued.at, dossier.due_at)],
                 note="Đã xử lý" if returned is not None else "Đang xử lý",
             )
         )

@@ -17,8 +17,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from motcua.core.errors import InvalidInput, PermissionDenied
-from motcua.dossiers.lifecycle import clock_running, is_finished, is_open
+from motcua.dossiers.lifecycle import is_open
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.punctuality import dossier_outcome, dossier_overdue
 from motcua.org.models import Agency
 from motcua.org.selectors import agency_by_code, agency_by_id, scope_agency_ids
 from motcua.printing.catalogue import CATALOGUE
@@ -26,7 +27,7 @@ from motcua.printing.forms import form_head
 from motcua.printing.registry import form_in_force
 from motcua.printing.render import render_pdf
 from motcua.printing.wording import PUNCTUALITY, short_moment
-from motcua.worktime.calendar import LOCAL_TZ, classify_finished, to_local
+from motcua.worktime.calendar import start_of_day, to_local
 from motcua.worktime.constants import Punctuality
 
 # A book is kept per year at most: longer periods are several books (and a heavy query).
@@ -93,10 +94,6 @@ class TrackingBook:
     rows: list[TrackingBookRow]
 
 
-def _local_midnight(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time(), LOCAL_TZ)
-
-
 def _check_period(start: dt.date, end: dt.date) -> None:
     if end < start:
         raise InvalidInput.field("end", "before_start", _("The end of the period is before its start."))
@@ -120,8 +117,8 @@ def _received(unit: Agency, start: dt.date, end: dt.date, prefix: str = "") -> d
     """The filter of the dossiers `unit` received in the period (`prefix` reaches them from another model)."""
     return {
         f"{prefix}receiving_unit_id": unit.pk,
-        f"{prefix}received_at__gte": _local_midnight(start),
-        f"{prefix}received_at__lt": _local_midnight(end + dt.timedelta(days=1)),
+        f"{prefix}received_at__gte": start_of_day(start),
+        f"{prefix}received_at__lt": start_of_day(end + dt.timedelta(days=1)),
     }
 
 
@@ -153,9 +150,9 @@ def _note(dossier: Dossier, history: _History, now: dt.datetime) -> str:
         parts.append("Rút hồ sơ")
     elif history.stopped:
         parts.append("Dừng giải quyết")
-    elif is_finished(dossier.status) and dossier.finished_at is not None:
-        parts.append(PUNCTUALITY[classify_finished(dossier.finished_at, dossier.due_at)])
-    elif clock_running(dossier.status) and dossier.due_at is not None and now > dossier.due_at:
+    elif (outcome := dossier_outcome(dossier.status, dossier.finished_at, dossier.due_at)) is not None:
+        parts.append(PUNCTUALITY[outcome])
+    elif dossier_overdue(dossier.status, dossier.due_at, now):
         parts.append(PUNCTUALITY[Punctuality.LATE])
     if is_open(dossier.status) and dossier.supplement_requested_at is not None:
         parts.append("Chờ bổ sung hồ sơ")

@@ -13,9 +13,11 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TypeAlias
 
+from django.conf import settings
+
 from motcua.dossiers.lifecycle import Channel
 from motcua.stats.facts import CountedState
-from motcua.worktime.calendar import Punctuality
+from motcua.worktime.constants import Punctuality
 
 Contribution: TypeAlias = tuple  # (table, *key, column)
 UNIT_FIELD = "unit_field"
@@ -42,8 +44,6 @@ RATED_COLUMN = {
     "satisfied": "rated_satisfied",
     "dissatisfied": "rated_dissatisfied",
 }
-# Decision 766, indicator 2.1: more than one supplement request makes a dossier late, whatever its dates.
-MAX_SUPPLEMENTS_ON_TIME = 1
 
 
 def contributions(state: CountedState | None) -> Counter[Contribution]:
@@ -86,7 +86,7 @@ def contributions(state: CountedState | None) -> Counter[Contribution]:
         if state.waiting_on is None:
             key = (OPEN, state.agency, state.procedure, received, state.due_on or NO_DUE)
             out[(*key, "count")] += 1
-            if state.supplements > MAX_SUPPLEMENTS_ON_TIME:
+            if _over_supplemented(state):
                 out[(*key, "over_supplemented")] += 1
         if state.unit is not None:
             out[(WORKLOAD, state.unit, state.step, state.waiting_on is not None, "count")] += 1
@@ -107,11 +107,17 @@ def _overdue(state: CountedState, add: Callable[[dt.date, int], None]) -> None:
         add(end, -1)
 
 
+def _over_supplemented(state: CountedState) -> bool:
+    """Decision 766, indicator 2.1: more supplement requests than MOTCUA_766_MAX_SUPPLEMENTS_ON_TIME make a
+    dossier late, whatever its dates."""
+    return state.supplements > settings.MOTCUA_766_MAX_SUPPLEMENTS_ON_TIME
+
+
 def _settled_on_time_766(state: CountedState) -> bool | None:
     """Indicator 2.1 for a dossier whose end is known: finished (its class), waiting for a supplement (the
     request day against the due day) or over-supplemented (late). None while the clock runs: then the
     period's end decides (`OpenTally`)."""
-    if state.supplements > MAX_SUPPLEMENTS_ON_TIME:
+    if _over_supplemented(state):
         return False
     if state.outcome is not None:
         return state.outcome != Punctuality.LATE

@@ -44,7 +44,7 @@ RECENT_DAYS = 30
 SLOW_WINDOW_DAYS = 90
 SLOWEST_SHOWN = 10
 # "Due soon" on the leader's dashboard: due within this many working days. Three days of eight office hours
-# are the 24 working hours of the inbox's "Due soon" tab (dossiers.inbox.DUE_SOON_WORKING_HOURS).
+# are the 24 working hours of the inbox's "Due soon" tab (MOTCUA_DUE_SOON_WORKING_HOURS).
 DEFAULT_DUE_SOON_DAYS = 3
 
 RECEIVED = ("received_counter", "received_online", "received_post")
@@ -449,16 +449,6 @@ class LeaderDashboard:
         }
 
 
-def working_days_after(day: dt.date, count: int) -> dt.date:
-    """The `count`-th working day after `day` on the province's calendar (`day` itself when count is 0)."""
-    calendar = calendar_for()
-    for _counted in range(count):
-        day += ONE_DAY
-        while not calendar.is_working_day(day):
-            day += ONE_DAY
-    return day
-
-
 def _procedure_labels(procedure_ids: Collection[int]) -> dict[int, tuple[str, str]]:
     """(local code, name of the latest version) of each procedure."""
     labels: dict[int, tuple[str, str]] = {}
@@ -587,7 +577,7 @@ def leader_dashboard(
     procedure, and the slowest procedures of the last 90 days."""
     units = leader_units(user, unit_ids)
     days = due_soon_days()
-    until = working_days_after(today, days)
+    until = calendar_for().nth_working_day_after(today, days)
     since = today - dt.timedelta(days=SLOW_WINDOW_DAYS - 1)
     return LeaderDashboard(
         generated_at=to_local(now),

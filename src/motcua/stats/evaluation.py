@@ -24,8 +24,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, Literal
 
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q, Sum
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -34,15 +33,21 @@ from motcua.catalog.constants import OnlineLevel
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import in_force_on
 from motcua.core.toml_config import toml_config
-from motcua.dossiers.lifecycle import FINISHED_STATUSES, ON_TIME_BY_RULE, Channel
+from motcua.dossiers.lifecycle import Channel
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, SupplementRequest
+from motcua.dossiers.punctuality import (
+    dossier_outcome,
+    dossier_overdue,
+    finished_punctuality_sql,
+    step_outcome,
+)
 from motcua.org.selectors import agency_by_id
 from motcua.stats.index766 import BAND_LABELS
 from motcua.stats.models import ProcedureTally
 from motcua.stats.periods import ONE_DAY, Period, cover
 from motcua.stats.report import in_buckets
-from motcua.stats.scan import start_of
-from motcua.worktime.calendar import LOCAL_TZ, Punctuality, classify_finished
+from motcua.worktime.calendar import start_of_day
+from motcua.worktime.constants import Punctuality
 
 CONFIG_FILE = Path(__file__).with_name("evaluation.toml")
 MAX_POINTS = 2
@@ -192,9 +197,10 @@ def _steps_points(steps: list[DossierStep]) -> tuple[int | None, str]:
     takes its worst agency."""
     by_agency: dict[int, int] = {}
     for step in steps:
-        if step.finished_at is None:
+        outcome = step_outcome(step)
+        if outcome is None:
             continue
-        points = PUNCTUALITY_POINTS[classify_finished(step.finished_at, step.due_at)]
+        points = PUNCTUALITY_POINTS[outcome]
         by_agency[step.agency_id] = min(points, by_agency.get(step.agency_id, 2))
     if not by_agency:
         return None, _("No step has been finished yet.")
@@ -205,16 +211,10 @@ def _steps_points(steps: list[DossierStep]) -> tuple[int | None, str]:
 def dossier_evaluation(dossier: Dossier, now: dt.datetime) -> Evaluation:
     """The evaluation of one dossier the caller may see (read through `dossier_for`), as it stands at `now`:
     final once processing has ended."""
-    ended = dossier.status in FINISHED_STATUSES and dossier.finished_at is not None
-    outcome: Punctuality | None = None
-    if ended and dossier.finished_at is not None:
-        outcome = (
-            Punctuality.ON_TIME
-            if dossier.status in ON_TIME_BY_RULE
-            else classify_finished(dossier.finished_at, dossier.due_at)
-        )
+    outcome = dossier_outcome(dossier.status, dossier.finished_at, dossier.due_at)
+    ended = outcome is not None
     late_now = outcome == Punctuality.LATE or (
-        outcome is None and classify_finished(now, dossier.due_at) == Punctuality.LATE
+        outcome is None and dossier_overdue(dossier.status, dossier.due_at, now)
     )
     steps_points, steps_detail = _steps_points(list(dossier.steps.all()))
     contacts = dossier.supplement_count + dossier.events.filter(action="request_fix").count()
@@ -266,14 +266,10 @@ def _average(distribution: dict[int, int]) -> float | None:
 
 
 def _steps_distribution(steps: Any) -> dict[int, int]:
-    days = steps.annotate(
-        done=TruncDate("finished_at", tzinfo=LOCAL_TZ), due=TruncDate("due_at", tzinfo=LOCAL_TZ)
-    ).aggregate(
-        total=Count("id"),
-        early=Count("id", filter=Q(due_at__isnull=False, done__lt=F("due"))),
-        late=Count("id", filter=Q(due_at__isnull=False, done__gt=F("due"))),
+    classes = steps.annotate(punctuality=finished_punctuality_sql()).aggregate(
+        **{str(c): Count("id", filter=Q(punctuality=c)) for c in Punctuality}
     )
-    return {2: days["early"], 1: days["total"] - days["early"] - days["late"], 0: days["late"]}
+    return {points: classes[str(c)] for c, points in PUNCTUALITY_POINTS.items()}
 
 
 def _contacts_distribution(steps: Any) -> dict[int, int]:
@@ -348,8 +344,8 @@ def unit_evaluation(agency_ids: Iterable[int], period: Period, subject: str = ""
     one_stop = {2: resolved, 1: 0, 0: 0}
     steps = DossierStep.objects.filter(
         agency_id__in=agency_ids,
-        finished_at__gte=start_of(period.first),
-        finished_at__lt=start_of(period.last + ONE_DAY),
+        finished_at__gte=start_of_day(period.first),
+        finished_at__lt=start_of_day(period.last + ONE_DAY),
     )
     step_points = _steps_distribution(steps)
     contacts = _contacts_distribution(steps)

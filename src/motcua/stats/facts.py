@@ -19,11 +19,10 @@ from motcua.dossiers.lifecycle import (
     CLOCK_STOPPED_STATUSES,
     FINISHED_STATUSES,
     NOT_RECEIVED_STATUSES,
-    ON_TIME_BY_RULE,
     RESULT_STATUSES,
 )
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Rating
-from motcua.worktime.calendar import Punctuality, classify_finished, to_local
+from motcua.dossiers.punctuality import day_of, dossier_outcome
 from motcua.worktime.services import calendar_for
 
 ENDING_ACTIONS = frozenset({"issue_result", "stop", "withdraw"})
@@ -79,7 +78,7 @@ def version_dimensions(version_id: int) -> tuple[int, int]:
 
 
 def _day(moment: dt.datetime | None) -> dt.date | None:
-    return to_local(moment).date() if moment is not None else None
+    return day_of(moment) if moment is not None else None
 
 
 @dataclasses.dataclass
@@ -104,13 +103,7 @@ def _state(dossier: Dossier, life: _Lifecycle, digitised: bool, rating: str) -> 
     procedure, field = version_dimensions(dossier.procedure_version_id)
     resolved = life.status in FINISHED_STATUSES
     ended_at = life.finished_at if resolved else None
-    outcome = None
-    if ended_at is not None:
-        outcome = (
-            Punctuality.ON_TIME
-            if life.status in ON_TIME_BY_RULE
-            else classify_finished(ended_at, life.due_at)
-        )
+    outcome = dossier_outcome(life.status, ended_at, life.due_at)
     completed = life.status in RESULT_STATUSES and ended_at is not None
     waiting = life.status in CLOCK_STOPPED_STATUSES
     return CountedState(
@@ -118,7 +111,7 @@ def _state(dossier: Dossier, life: _Lifecycle, digitised: bool, rating: str) -> 
         procedure=procedure,
         field=field,
         channel=dossier.channel,
-        received_on=to_local(life.received_at).date(),
+        received_on=day_of(life.received_at),
         due_on=_day(life.due_at),
         ended_on=_day(ended_at),
         outcome=outcome,

@@ -27,6 +27,7 @@ from motcua.stats.contributions import RECEIVED_COLUMN
 from motcua.stats.models import OpenTally, UnitFieldTally
 from motcua.stats.periods import Period, cover
 from motcua.stats.report import in_buckets
+from motcua.worktime.services import calendar_for
 
 CONFIG_FILE = Path(__file__).with_name("index766.toml")
 Source = Literal["platform", "outside"]
@@ -89,7 +90,6 @@ class Config:
     groups: tuple[tuple[str, float], ...]  # (code, legal maximum)
     indicators: tuple[IndicatorRule, ...]
     bands: tuple[tuple[str, float], ...]  # (code, lowest scaled score), highest first
-    working_minutes_per_day: int
 
 
 def parse_config(data: dict[str, Any]) -> Config:
@@ -117,7 +117,6 @@ def parse_config(data: dict[str, Any]) -> Config:
         groups=tuple((g["code"], float(g["max"])) for g in data["group"]),
         indicators=tuple(rules),
         bands=bands,
-        working_minutes_per_day=int(data["working_minutes_per_day"]),
     )
 
 
@@ -406,7 +405,9 @@ def index766(agency_ids: Iterable[int], period: Period, today: dt.date) -> Index
     the caller may see), received in `period`, judged on `today` for the dossiers still open."""
     settings = config()
     measures = _measures(list(agency_ids), period, today)
-    indicators = [_indicator(r, measures, settings.working_minutes_per_day) for r in settings.indicators]
+    # Indicator 2.2 in working days of the province's own office hours, as the deadlines were counted.
+    minutes_per_day = calendar_for().office_hours.minutes_per_day
+    indicators = [_indicator(r, measures, minutes_per_day) for r in settings.indicators]
     groups = []
     for code, legal_max in settings.groups:
         members = [i for i in indicators if i.group == code]

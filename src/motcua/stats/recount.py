@@ -27,9 +27,10 @@ from motcua.stats.models import (
 )
 from motcua.stats.periods import ONE_DAY, Period
 from motcua.stats.report import By, handling_report
-from motcua.stats.scan import scanned_report, start_of
+from motcua.stats.scan import scanned_report
 from motcua.stats.scorecards import rebuild_tallies as rebuild_officer_tallies
 from motcua.stats.tallies import TABLES, insert_all, key_columns
+from motcua.worktime.calendar import start_of_day
 
 CHUNK = 2000
 ROLLUP_TABLES = [
@@ -140,7 +141,7 @@ def verify(period: Period, agency_ids: list[int] | None = None) -> list[Differen
     Biểu 06 by field and by unit read from the rollups against a plain GROUP BY of the dossier table."""
     if agency_ids is None:
         agency_ids = list(Agency.objects.values_list("pk", flat=True))
-    first, after = start_of(period.first), start_of(period.last + ONE_DAY)
+    first, after = start_of_day(period.first), start_of_day(period.last + ONE_DAY)
     touching = (
         Q(received_at__isnull=False, received_at__lt=after, competent_authority_id__in=agency_ids)
         & ~Q(status__in=NOT_RECEIVED_STATUSES)

@@ -7,56 +7,39 @@ directly on the dossier's columns.
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Iterable
 
-from django.db.models import Case, Count, F, Q, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Q
 
 from motcua.dossiers.lifecycle import (
     CLOCK_STOPPED_STATUSES,
     FINISHED_STATUSES,
     NOT_RECEIVED_STATUSES,
-    ON_TIME_BY_RULE,
     Channel,
 )
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.punctuality import dossier_outcome_sql, overdue_on_filter
 from motcua.stats.periods import ONE_DAY, Period
 from motcua.stats.report import By, Counts, Report
-from motcua.worktime.calendar import LOCAL_TZ
-
-
-def start_of(day: dt.date) -> dt.datetime:
-    return dt.datetime.combine(day, dt.time.min, LOCAL_TZ)
+from motcua.worktime.calendar import start_of_day
 
 
 def scanned_report(agency_ids: Iterable[int], period: Period, by: By = "field") -> Report:
-    first, after = start_of(period.first), start_of(period.last + ONE_DAY)
-    last_start = start_of(period.last)
+    first, after = start_of_day(period.first), start_of_day(period.last + ONE_DAY)
     resolved = Q(status__in=FINISHED_STATUSES)
     resolved_before = resolved & Q(finished_at__lt=first)
     resolved_by_end = resolved & Q(finished_at__lt=after)
     in_period = Q(received_at__gte=first, received_at__lt=after)
     resolved_in_period = resolved & Q(finished_at__gte=first, finished_at__lt=after)
-    on_time_by_rule = Q(status__in=ON_TIME_BY_RULE) | Q(due_at__isnull=True)
     pending = Q(received_at__lt=after) & ~resolved_by_end
     waiting_at_end = Q(status__in=CLOCK_STOPPED_STATUSES, supplement_requested_at__lt=after)
-    overdue = pending & Q(due_at__lt=last_start) & ~waiting_at_end
+    overdue = pending & overdue_on_filter(period.last) & ~waiting_at_end
     group = "procedure_version__field_id" if by == "field" else "competent_authority_id"
     rows = (
         Dossier.objects.filter(received_at__isnull=False, received_at__lt=after)
         .exclude(status__in=NOT_RECEIVED_STATUSES)
         .filter(competent_authority_id__in=list(agency_ids))
-        .annotate(
-            finished_on=TruncDate("finished_at", tzinfo=LOCAL_TZ),
-            due_on=TruncDate("due_at", tzinfo=LOCAL_TZ),
-            punctuality=Case(
-                When(on_time_by_rule, then=Value("on_time")),
-                When(finished_on__lt=F("due_on"), then=Value("early")),
-                When(finished_on=F("due_on"), then=Value("on_time")),
-                default=Value("late"),
-            ),
-        )
+        .annotate(punctuality=dossier_outcome_sql())
         .values(group)
         .annotate(
             carried_over=Count("pk", filter=Q(received_at__lt=first) & ~resolved_before),

@@ -3,9 +3,10 @@ supplement requests and the ratings of the results they issued.
 
 `OfficerMonthTally` is kept in each event's transaction (receivers_officers.py), like the other rollups
 (ADR 0008): a step counts when it is finished, by the officer who finished it, for the unit that held it, in
-the month it was finished. A finished step that was still open past its due time at the end of earlier months
-counts as overdue in those months then; the steps still open are read at the time of asking (only open steps:
-a small set, by the unit's step index).
+the month it was finished. Lateness is judged by the day, as everywhere (dossiers.punctuality): a finished
+step that was still open and past its due day at the end of earlier months counts as overdue in those months
+then; the steps still open are read at the time of asking (only open steps: a small set, by the unit's step
+index).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
 from motcua.dossiers.models import DossierEvent, DossierStep, Rating
+from motcua.dossiers.punctuality import day_of, finished_punctuality, overdue_on, overdue_on_filter
 from motcua.org.selectors import agency_by_id
 from motcua.printing.forms import person_name
 from motcua.stats.contributions import RATED_COLUMN
@@ -33,9 +35,9 @@ from motcua.stats.counters import Counters, rate
 from motcua.stats.facts import ENDING_ACTIONS, MOVING_ACTIONS
 from motcua.stats.models import OfficerMonthTally, StepMonthTally
 from motcua.stats.periods import ONE_DAY, month_end
-from motcua.stats.scan import start_of
 from motcua.stats.tallies import add_to_row
-from motcua.worktime.calendar import to_local
+from motcua.worktime.calendar import start_of_day, to_local
+from motcua.worktime.constants import Punctuality
 from motcua.worktime.services import calendar_for
 
 # The events that close the step the dossier was at.
@@ -61,7 +63,7 @@ def month_of(moment: dt.datetime) -> dt.date:
 
 def end_of_month(month: dt.date) -> dt.datetime:
     """The first local moment after the month."""
-    return start_of(month_end(month) + ONE_DAY)
+    return start_of_day(month_end(month) + ONE_DAY)
 
 
 # --- counting ----------------------------------------------------------------------------------------------
@@ -90,25 +92,30 @@ def step_time_contributions(step: ClosedStep) -> Counter[StepKey]:
     out[(*key, "working_minutes")] += max(
         0, calendar_for().working_minutes_between(step.started_at, step.finished_at)
     )
-    if step.due_at is not None and step.finished_at > step.due_at:
+    if _late(step):
         out[(*key, "late")] += 1
     return out
 
 
+def _late(step: ClosedStep) -> bool:
+    return finished_punctuality(step.finished_at, step.due_at) == Punctuality.LATE
+
+
 def step_contributions(step: ClosedStep, closer: int) -> Counter[Key]:
-    """A finished step: handled by `closer` in the month it was finished, on time if finished by its due time
-    (no due time: on time); and, for each earlier month at whose end it was open past due, overdue for the
-    officer it was assigned to (else the one who finished it)."""
+    """A finished step: handled by `closer` in the month it was finished, on time if finished by its due day
+    (no due time: on time); and, for each earlier month at whose end it was open past its due day, overdue for
+    the officer it was assigned to (else the one who finished it)."""
     out: Counter[Key] = Counter()
     month = month_of(step.finished_at)
-    late = step.due_at is not None and step.finished_at > step.due_at
+    late = _late(step)
     out[(month, closer, step.agency, "steps_finished")] += 1
     out[(month, closer, step.agency, "steps_late" if late else "steps_on_time")] += 1
     if step.due_at is not None and late:
         holder = step.assignee or closer
         overdue_month = month_of(step.due_at)
         while end_of_month(overdue_month) <= step.finished_at:
-            out[(overdue_month, holder, step.agency, "overdue_at_month_end")] += 1
+            if overdue_on(step.due_at, month_end(overdue_month)):
+                out[(overdue_month, holder, step.agency, "overdue_at_month_end")] += 1
             overdue_month = month_end(overdue_month) + ONE_DAY
     return out
 
@@ -315,11 +322,17 @@ class MonthScorecards:
     total: Scorecard
 
 
-def _open_overdue(agency_ids: list[int], at: dt.datetime) -> dict[tuple[int | None, int], int]:
-    """Steps still open now that were past due at `at`: by (assignee, unit)."""
+def _open_overdue(
+    agency_ids: list[int], at: dt.datetime, judged_on: dt.date
+) -> dict[tuple[int | None, int], int]:
+    """Steps still open now that were open at `at` and past their due day on `judged_on` (the last day of a
+    month, or today): by (assignee, unit)."""
     rows = (
         DossierStep.objects.filter(
-            agency_id__in=agency_ids, finished_at__isnull=True, due_at__lt=at, started_at__lt=at
+            overdue_on_filter(judged_on),
+            agency_id__in=agency_ids,
+            finished_at__isnull=True,
+            started_at__lt=at,
         )
         .values("assignee_id", "agency_id")
         .annotate(n=Count("id"))
@@ -334,6 +347,7 @@ def month_scorecards(agency_ids: Iterable[int], month: dt.date, now: dt.datetime
     agency_ids = list(agency_ids)
     month = month.replace(day=1)
     judged_at = min(end_of_month(month), now)
+    judged_on = month_end(month) if end_of_month(month) <= now else day_of(now)
     cards: dict[tuple[int, int], Scorecard] = {}
     tallies = (
         OfficerMonthTally.objects.filter(month=month, agency_id__in=agency_ids)
@@ -346,7 +360,7 @@ def month_scorecards(agency_ids: Iterable[int], month: dt.date, now: dt.datetime
         values["open_overdue"] = values.pop("overdue_at_month_end")
         cards[(row["officer_id"], row["agency_id"])] = Scorecard(**values)
     unassigned: Counter[int] = Counter()
-    for (assignee, agency), count in _open_overdue(agency_ids, judged_at).items():
+    for (assignee, agency), count in _open_overdue(agency_ids, judged_at, judged_on).items():
         if assignee is None:
             unassigned[agency] += count
         else:

@@ -25,7 +25,7 @@ from zoneinfo import ZoneInfo
 import holidays
 from django.utils.translation import gettext
 
-from motcua.worktime.constants import DayKind, DurationUnit, Punctuality
+from motcua.worktime.constants import DayKind, DurationUnit
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 WEEKEND_DAYS = frozenset({5, 6})
@@ -46,6 +46,11 @@ def to_local(moment: datetime) -> datetime:
     if moment.tzinfo is None or moment.utcoffset() is None:
         raise ValueError(f"{moment!r} has no time zone; the calendar only takes timezone-aware datetimes")
     return moment.astimezone(LOCAL_TZ)
+
+
+def start_of_day(day: date) -> datetime:
+    """Local midnight opening `day`: where a local date begins, for queries on stored moments."""
+    return datetime.combine(day, time.min, LOCAL_TZ)
 
 
 @dataclass(frozen=True)
@@ -225,14 +230,18 @@ class WorkingCalendar:
             day in _package_year(year).weekend_workdays for year in (day.year - 1, day.year, day.year + 1)
         )
 
-    def _working_day_on_or_after(self, day: date) -> date:
+    def working_day_on_or_after(self, day: date) -> date:
+        """`day` itself when it is worked, else the first working day after it."""
         while not self.is_working_day(day):
             day += ONE_DAY
         return day
 
-    def _nth_working_day_after(self, day: date, count: int) -> date:
+    def nth_working_day_after(self, day: date, count: int) -> date:
+        """The `count`-th working day after `day` (`day` itself when `count` is 0, worked or not)."""
+        if count < 0:
+            raise ValueError("cannot step back a negative number of working days")
         for _ in range(count):
-            day = self._working_day_on_or_after(day + ONE_DAY)
+            day = self.working_day_on_or_after(day + ONE_DAY)
         return day
 
     # Moments
@@ -334,13 +343,11 @@ class WorkingCalendar:
             due = None
         elif same_day_cutoff is not None:
             starts_today = counting_from.time() < same_day_cutoff
-            due_day = self._nth_working_day_after(
-                counting_from.date(), amount - 1 if starts_today else amount
-            )
+            due_day = self.nth_working_day_after(counting_from.date(), amount - 1 if starts_today else amount)
             due = self._closing_on(due_day)
         elif unit == DurationUnit.DAYS:
             due = self._closing_on(
-                self._working_day_on_or_after(counting_from.date() + timedelta(days=amount))
+                self.working_day_on_or_after(counting_from.date() + timedelta(days=amount))
             )
         elif unit == DurationUnit.WORKING_HOURS:
             due = self.add_working_minutes(counting_from, amount * 60)
@@ -356,25 +363,6 @@ def _dates(start: date, end: date) -> Iterator[date]:
         day += ONE_DAY
 
 
-# Punctuality, compared at day granularity in local time as DVCQG does (DOMAIN.md §4.4).
-
-
-def classify_finished(finished_at: datetime, due_at: datetime | None) -> Punctuality:
-    if due_at is None:
-        return Punctuality.ON_TIME
-    finished_on, due_on = to_local(finished_at).date(), to_local(due_at).date()
-    if finished_on < due_on:
-        return Punctuality.EARLY
-    if finished_on == due_on:
-        return Punctuality.ON_TIME
-    return Punctuality.LATE
-
-
-def is_overdue_at(due_at: datetime | None, period_end: date) -> bool:
-    """Whether a dossier still open at the end of a reporting period is over its deadline."""
-    return due_at is not None and to_local(due_at).date() < period_end
-
-
 # Durations in words. The texts are data rather than gettext messages so that one rule serves both languages.
 
 
@@ -385,12 +373,27 @@ class _Wording(NamedTuple):
     left: str
     overdue: str
     just_overdue: str
+    due_today: str
 
 
 _WORDINGS = {
-    "vi": _Wording(("ngày", "ngày"), ("giờ", "giờ"), ("phút", "phút"), "còn {}", "quá hạn {}", "quá hạn"),
+    "vi": _Wording(
+        ("ngày", "ngày"),
+        ("giờ", "giờ"),
+        ("phút", "phút"),
+        "còn {}",
+        "quá hạn {}",
+        "quá hạn",
+        "đến hạn hôm nay",
+    ),
     "en": _Wording(
-        ("day", "days"), ("hour", "hours"), ("minute", "minutes"), "{} left", "overdue by {}", "overdue"
+        ("day", "days"),
+        ("hour", "hours"),
+        ("minute", "minutes"),
+        "{} left",
+        "overdue by {}",
+        "overdue",
+        "due today",
     ),
 }
 
@@ -417,12 +420,18 @@ def format_working_duration(minutes: int, minutes_per_day: int, language: str) -
     )
 
 
-def describe_remaining(minutes: int, minutes_per_day: int, language: str, past_due: bool = False) -> str:
+def describe_remaining(
+    minutes: int, minutes_per_day: int, language: str, past_due: bool = False, overdue: bool = True
+) -> str:
     """Working time left before a deadline ("còn 2 ngày 3 giờ"), or how far past it is ("quá hạn 1 ngày").
 
-    `past_due` says the deadline has passed on the clock: after hours or over a weekend no working minute may
-    have gone by yet, and the dossier is late all the same ("quá hạn", never "còn 0 phút")."""
+    `past_due` says the due moment has passed on the clock: after hours or over a weekend no working minute
+    may have gone by yet, and the dossier is late all the same ("quá hạn", never "còn 0 phút"). `overdue`
+    False says it is past the moment but still within its due day, which counts as within the deadline
+    (dossiers.punctuality): "đến hạn hôm nay"."""
     wording = _wording(language)
+    if (past_due or minutes < 0) and not overdue:
+        return wording.due_today
     if past_due and minutes >= 0:
         return wording.just_overdue
     template = wording.left if minutes >= 0 else wording.overdue

@@ -16,6 +16,7 @@ from motcua.catalog.services import (
 from motcua.catalog.tests.sample_catalogue import make_agencies, small_procedure
 from motcua.core.errors import InvalidInput
 from motcua.worktime.constants import DurationUnit
+from motcua.worktime.tests.factories import ProvinceCalendarSettingsFactory
 
 JULY = dt.date(2025, 7, 1)
 
@@ -127,8 +128,16 @@ def test_unknown_agency_is_refused(spec):
         (0, DurationUnit.NONE, None),
     ],
 )
+@pytest.mark.django_db
 def test_case_budget_in_working_hours(value, unit, hours):
     assert case_budget_hours(value, unit) == hours
+
+
+@pytest.mark.django_db
+def test_a_working_day_is_worth_the_provinces_configured_office_hours():
+    # Seven office hours a day: three working days let the steps use 21 hours.
+    ProvinceCalendarSettingsFactory(office_hours="08:00-12:00,13:00-16:00")
+    assert case_budget_hours(3, DurationUnit.WORKING_DAYS) == 21
 
 
 def test_workflow_problem_reads_the_stored_steps(spec):

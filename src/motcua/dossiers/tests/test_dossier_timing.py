@@ -28,7 +28,10 @@ def test_remaining_elapsed_overdue_and_punctuality(world):
         dossier = (
             world.client("leader").get(f"/api/v1/dossiers/{code}", headers={"Accept-Language": "en"}).json()
         )
-        assert dossier["overdue"] is True and dossier["remaining"] == "overdue by 5 hours"
+        # Hours past its due moment, on its due day: still within the deadline (ADR 0009); its step, due on
+        # Tuesday, is over.
+        assert dossier["overdue"] is False and dossier["remaining"] == "due today"
+        assert dossier["current_step"]["overdue"] is True
         dossier = act(world, "leader", code, "issue_result").json()
     # Finished on the due date itself: on time at day granularity, though hours past the due time.
     assert dossier["punctuality"] == "on_time" and dossier["remaining"] is None

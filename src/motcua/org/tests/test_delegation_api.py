@@ -56,3 +56,12 @@ def test_only_leaders_grant_and_the_law_caps_the_period(world):
         post_json(world.client("other_leader"), "/api/v1/delegations/999/revoke", {"reason": "x"}).status_code
         == 404
     )
+
+
+@time_machine.travel(TODAY, tick=False)
+def test_the_longest_delegation_is_configured(world, settings):
+    settings.MOTCUA_MAX_DELEGATION_MONTHS = 6
+    too_long = post_json(world.client("leader"), "/api/v1/delegations", grant_body(world))
+    assert too_long.status_code == 422 and too_long.json()["errors"][0]["field"] == "valid_to"
+    short = post_json(world.client("leader"), "/api/v1/delegations", grant_body(world, valid_to="2026-08-31"))
+    assert short.status_code == 201, short.content

@@ -36,8 +36,9 @@ from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake,
 from motcua.org.constants import Role
 from motcua.org.models import Agency
 from motcua.org.services import create_staff
-from motcua.stats.dashboards import Flows, leader_dashboard, public_dashboard, working_days_after
+from motcua.stats.dashboards import Flows, leader_dashboard, public_dashboard
 from motcua.worktime.calendar import LOCAL_TZ
+from motcua.worktime.services import calendar_for
 
 TODAY = dt.date(2026, 10, 20)
 NOW = dt.datetime(2026, 10, 20, 10, 0, tzinfo=LOCAL_TZ)
@@ -312,8 +313,9 @@ def test_the_city_leader_sees_every_unit_and_may_narrow_to_one(history, world):
 
 def test_due_soon_counts_working_days_and_is_configurable(history, settings):
     # Friday 23/10 is the third working day after Tuesday 20/10; from Friday, the weekend is skipped.
-    assert working_days_after(TODAY, 3) == dt.date(2026, 10, 23)
-    assert working_days_after(dt.date(2026, 10, 23), 1) == dt.date(2026, 10, 26)
+    calendar = calendar_for()
+    assert calendar.nth_working_day_after(TODAY, 3) == dt.date(2026, 10, 23)
+    assert calendar.nth_working_day_after(dt.date(2026, 10, 23), 1) == dt.date(2026, 10, 26)
     settings.MOTCUA_DASHBOARD_DUE_SOON_DAYS = 0
     dashboard = leader_dashboard(user("leader"), None, TODAY, NOW)
     assert (dashboard.due_soon_until, dashboard.due_soon, dashboard.overdue) == (TODAY, 0, 1)

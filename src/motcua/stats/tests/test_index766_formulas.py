@@ -14,6 +14,7 @@ from motcua.stats.index766 import band_of, config, index766
 from motcua.stats.indicators_input import parse_period
 from motcua.stats.models import Grain, OpenTally, UnitFieldTally
 from motcua.stats.periods import Period
+from motcua.worktime.tests.factories import ProvinceCalendarSettingsFactory
 
 OCTOBER = Period(dt.date(2026, 10, 1), dt.date(2026, 10, 31))
 
@@ -119,6 +120,13 @@ def test_indicators_after_the_period_judge_open_dossiers_at_its_last_day(october
     groups = {g.code: g for g in index.groups}
     assert (groups["2"].points, groups["2"].max_points, groups["2"].legal_max_points) == (16.0, 20, 20)
     assert (groups["1"].points, groups["1"].max_points, groups["1"].legal_max_points) == (0, 0, 18)
+
+
+def test_the_time_to_a_result_is_counted_in_the_provinces_working_days(october):
+    # Ten office hours a day: 800 minutes a result is 1.33 working days, not the 1.67 of eight hours.
+    ProvinceCalendarSettingsFactory(office_hours="07:00-12:00,13:00-18:00")
+    found = _by_code(index766([october.department.pk], OCTOBER, today=dt.date(2026, 12, 1)))
+    assert found["2.2"].value == 1.33
 
 
 def test_indicators_during_the_period_judge_open_dossiers_today(october):

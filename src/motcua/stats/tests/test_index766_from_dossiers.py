@@ -96,6 +96,15 @@ def test_index_during_the_month_counts_a_dossier_not_yet_due_as_on_time(five_dos
     assert found["5.4"] == (2, 5, 2.67)
 
 
+def test_how_many_supplements_keep_a_dossier_on_time_is_configured(five_dossiers, settings):
+    # Allowed two supplement requests, C (asked twice, within its recounted deadline on 14/10) is on time like
+    # A, D and E.
+    settings.MOTCUA_766_MAX_SUPPLEMENTS_ON_TIME = 2
+    rebuild()
+    found = _figures(index766([five_dossiers.department.pk], OCTOBER, today=dt.date(2026, 10, 14)))
+    assert found["2.1"] == (4, 5, 16.0)
+
+
 def test_the_index_counts_the_competent_agency_and_survives_a_rebuild(five_dossiers):
     today = dt.date(2026, 11, 2)
     before = index766([five_dossiers.department.pk], OCTOBER, today)

@@ -29,7 +29,7 @@ def walked(world):
     B: appraisal assigned to the specialist, who asks for a supplement Mon 26/10; accepted Tue 27/10 10:00,
        the step's clock restarts → due Wed 28/10 15:00; the leader apologises Thu 29/10; the specialist
        finishes it Tue 3/11 09:00 (late, and open past due at the end of October). Approval opens then, due
-       Wed 4/11 09:00, unassigned: overdue at noon on 4/11.
+       Wed 4/11 09:00, unassigned: past its due moment at noon on 4/11, overdue only from 5/11 (ADR 0009).
     C: appraisal from Mon 26/10 09:45, due Tue 27/10 14:45, never assigned nor finished."""
     a = receive(world, at("2026-10-05 09:00"))
     act("counter", a, "forward", at("2026-10-05 09:30"))
@@ -92,11 +92,14 @@ def test_november_so_far_counts_steps_overdue_now_and_the_ratings_of_results_iss
     # A, whose result the leader issued, was rated in November.
     assert officers["leader"] == Scorecard(rated_very_satisfied=1)
     assert officers["leader"].satisfaction_rate == 100.0
-    # Open now past due, nobody assigned: B's approval (due 4/11 09:00) and C's appraisal.
+    # Open now past its due day, nobody assigned: C's appraisal. B's approval is due today (4/11 09:00): past
+    # the hour, yet within its deadline until the day is over.
     assert cards.units[0].card == Scorecard(
-        steps_finished=1, steps_late=1, open_overdue=2, rated_very_satisfied=1
+        steps_finished=1, steps_late=1, open_overdue=1, rated_very_satisfied=1
     )
     assert cards.judged_at == NOW
+    next_morning = month_scorecards([walked.department.pk], NOVEMBER, at("2026-11-05 08:00"))
+    assert next_morning.units[0].card.open_overdue == 2
 
 
 def test_scorecards_stay_within_the_units_asked_for(walked):

@@ -1,6 +1,6 @@
 """Deadlines on real dates of the Vietnamese calendar, with the default hours 08:00-12:00 and 13:00-17:00."""
 
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -159,3 +159,28 @@ class TestNoDeadlineAndBadDurations:
     def test_an_unknown_unit_is_refused(self):
         with pytest.raises(ValueError, match="months"):
             due(at(2025, 3, 10, 10), 1, "months")
+
+
+class TestWorkingDayStepping:
+    """The day stepping the deadlines use, public for the dashboards' "due within N working days"."""
+
+    @pytest.mark.parametrize(
+        ("day", "count", "expected"),
+        [
+            pytest.param(date(2025, 3, 10), 0, date(2025, 3, 10), id="none: the day itself"),
+            pytest.param(date(2025, 3, 9), 0, date(2025, 3, 9), id="none: even a Sunday"),
+            pytest.param(date(2025, 3, 10), 3, date(2025, 3, 13), id="Monday plus 3: Thursday"),
+            pytest.param(date(2025, 3, 7), 1, date(2025, 3, 10), id="Friday plus 1: Monday"),
+            pytest.param(date(2025, 9, 1), 1, date(2025, 9, 3), id="National Day skipped"),
+        ],
+    )
+    def test_nth_working_day_after(self, day: date, count: int, expected: date):
+        assert calendar.nth_working_day_after(day, count) == expected
+
+    def test_a_working_day_is_its_own_first_working_day(self):
+        assert calendar.working_day_on_or_after(date(2025, 3, 10)) == date(2025, 3, 10)
+        assert calendar.working_day_on_or_after(date(2025, 3, 8)) == date(2025, 3, 10)
+
+    def test_no_stepping_back(self):
+        with pytest.raises(ValueError):
+            calendar.nth_working_day_after(date(2025, 3, 10), -1)

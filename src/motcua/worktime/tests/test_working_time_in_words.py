@@ -1,54 +1,8 @@
-"""Early, on time or late at day granularity (DOMAIN.md §4.4), and working time in words."""
-
-from datetime import UTC, date, datetime
+"""Working time in words."""
 
 import pytest
 
-from motcua.worktime.calendar import (
-    classify_finished,
-    describe_remaining,
-    format_working_duration,
-    is_overdue_at,
-)
-from motcua.worktime.constants import Punctuality
-from motcua.worktime.tests.clock import at
-
-DUE = at(2025, 3, 12, 10)
-
-
-@pytest.mark.parametrize(
-    ("finished_at", "punctuality"),
-    [
-        pytest.param(at(2025, 3, 11, 16), Punctuality.EARLY, id="the day before"),
-        pytest.param(at(2025, 3, 12, 9), Punctuality.ON_TIME, id="the due day, before the hour"),
-        pytest.param(at(2025, 3, 12, 23), Punctuality.ON_TIME, id="the due day, late in the evening"),
-        pytest.param(at(2025, 3, 13, 0, 1), Punctuality.LATE, id="the day after"),
-        # 17:30 UTC on the 11th is 00:30 on the 12th in Hà Nội: the local date decides.
-        pytest.param(datetime(2025, 3, 11, 17, 30, tzinfo=UTC), Punctuality.ON_TIME, id="local date counts"),
-    ],
-)
-def test_a_finished_dossier_is_classified_by_date(finished_at: datetime, punctuality: Punctuality):
-    assert classify_finished(finished_at, DUE) == punctuality
-
-
-def test_without_a_due_date_a_finished_dossier_is_on_time():
-    assert classify_finished(at(2030, 1, 1), None) == Punctuality.ON_TIME
-
-
-@pytest.mark.parametrize(
-    ("period_end", "overdue"),
-    [
-        pytest.param(date(2025, 3, 11), False, id="due after the period end"),
-        pytest.param(date(2025, 3, 12), False, id="due on the period end"),
-        pytest.param(date(2025, 3, 13), True, id="due before the period end"),
-    ],
-)
-def test_an_open_dossier_is_overdue_when_due_before_the_period_end(period_end: date, overdue: bool):
-    assert is_overdue_at(DUE, period_end) is overdue
-
-
-def test_an_open_dossier_without_due_date_is_never_overdue():
-    assert is_overdue_at(None, date(2099, 1, 1)) is False
+from motcua.worktime.calendar import describe_remaining, format_working_duration
 
 
 @pytest.mark.parametrize(
@@ -96,3 +50,10 @@ def test_remaining_time_in_words(minutes: int, language: str, text: str):
 def test_a_deadline_passed_after_hours_is_overdue_not_zero_minutes_left(language: str, text: str):
     assert describe_remaining(0, 480, language, past_due=True) == text
     assert describe_remaining(-60, 480, language, past_due=True) != text
+
+
+@pytest.mark.parametrize(("language", "text"), [("vi", "đến hạn hôm nay"), ("en", "due today")])
+def test_past_the_due_moment_but_within_the_due_day_is_due_today(language: str, text: str):
+    assert describe_remaining(-45, 480, language, past_due=True, overdue=False) == text
+    assert describe_remaining(0, 480, language, past_due=True, overdue=False) == text
+    assert describe_remaining(30, 480, language, overdue=False) != text
