@@ -30,6 +30,8 @@ from motcua.core.errors import DomainError, FieldProblem, NotFound, StaleVersion
 from motcua.dossiers.inbox import forget_tab_counts
 from motcua.dossiers.lifecycle import (
     ACTIONS,
+    ActionName,
+    CreationEvent,
     Status,
     clock_running,
     is_open,
@@ -46,7 +48,7 @@ from motcua.dossiers.models import (
 )
 from motcua.dossiers.policy import allowed_actions
 from motcua.dossiers.selectors import dossier_documents, dossier_events, dossier_for, visible_dossiers
-from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.feedback import add_note
 from motcua.dossiers.timing import Timing, dossier_timing, step_timing
 from motcua.org.selectors import agency_by_code
@@ -61,17 +63,17 @@ INLINE_TYPES = INLINE_IMAGES | {"application/pdf"}
 
 # The events that open a dossier's history are not lifecycle actions; they are named here.
 CREATION_LABELS: dict[str, Promise] = {
-    "submit": gettext_lazy("Submitted online"),
-    "receive": gettext_lazy("Received"),
+    CreationEvent.SUBMIT: gettext_lazy("Submitted online"),
+    CreationEvent.RECEIVE: gettext_lazy("Received"),
 }
 
 # The printed forms (printing:dossier-form), each offered once the history holds an event it records.
 PRINTED_FORMS: tuple[tuple[str, Promise, tuple[str, ...]], ...] = (
     ("receipt", gettext_lazy("Receipt and appointment slip (form 01)"), ACCEPTANCE_EVENTS),
     ("supplement", gettext_lazy("Supplement request (form 02)"), SUPPLEMENT_EVENTS),
-    ("refusal", gettext_lazy("Refusal to receive (form 03)"), ("refuse",)),
-    ("apology", gettext_lazy("Apology and new date (form 04)"), ("apologise",)),
-    ("stop", gettext_lazy("Notice of stopping the processing"), ("stop",)),
+    ("refusal", gettext_lazy("Refusal to receive (form 03)"), (ActionName.REFUSE,)),
+    ("apology", gettext_lazy("Apology and new date (form 04)"), (ActionName.APOLOGISE,)),
+    ("stop", gettext_lazy("Notice of stopping the processing"), (ActionName.STOP,)),
     ("control-slip", gettext_lazy("Process control slip"), ACCEPTANCE_EVENTS),
 )
 
@@ -377,7 +379,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
         return _render(request, dossier, status=200 if submission.adding_row else 422, failed=form)
     try:
         # A form without its version cannot say what the officer saw: treated as seen long ago.
-        take_action(user, code, action, submission.version or 0, submission.payload)
+        take_action_from_fields(user, code, action, submission.version or 0, submission.payload)
     except NotFound:
         raise Http404(_("No dossier %s is visible to you.") % code) from None
     except StaleVersion:

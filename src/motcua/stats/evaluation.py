@@ -35,7 +35,7 @@ from django.utils.translation import gettext_lazy
 from motcua.catalog.constants import OnlineLevel
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import in_force_on
-from motcua.dossiers.lifecycle import FINISHED_STATUSES, ON_TIME_BY_RULE, Channel
+from motcua.dossiers.lifecycle import FINISHED_STATUSES, ON_TIME_BY_RULE, ActionName, Channel
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, SupplementRequest
 from motcua.org.selectors import agency_by_id
 from motcua.stats.index766 import BAND_LABELS
@@ -221,7 +221,7 @@ def dossier_evaluation(dossier: Dossier, now: dt.datetime) -> Evaluation:
         outcome is None and classify_finished(now, dossier.due_at) == Punctuality.LATE
     )
     steps_points, steps_detail = _steps_points(list(dossier.steps.all()))
-    contacts = dossier.supplement_count + dossier.events.filter(action="request_fix").count()
+    contacts = dossier.supplement_count + dossier.events.filter(action=ActionName.REQUEST_FIX).count()
     online_level = dossier.procedure_version.online_level
     if online_level == OnlineLevel.NONE:
         online_points = 0
@@ -285,7 +285,7 @@ def _contacts_distribution(steps: Any) -> dict[int, int]:
     contacts: Counter[int] = Counter()
     for source in (
         SupplementRequest.objects.filter(dossier_id__in=dossiers),
-        DossierEvent.objects.filter(dossier_id__in=dossiers, action="request_fix"),
+        DossierEvent.objects.filter(dossier_id__in=dossiers, action=ActionName.REQUEST_FIX),
     ):
         for row in source.values("dossier_id").annotate(n=Count("id")).order_by():
             contacts[row["dossier_id"]] += row["n"]
