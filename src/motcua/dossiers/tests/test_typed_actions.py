@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 import time_machine
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 
 from motcua.conftest import act, post_json
 from motcua.core.errors import Conflict, InvalidInput, StaleVersion
@@ -19,6 +20,7 @@ from motcua.dossiers.lifecycle import (
 )
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services import actions
+from motcua.dossiers.services.actions import engine
 from motcua.dossiers.services.actions.payloads import SupplementItem
 
 MONDAY_9 = "2026-03-02T09:00:00+07:00"
@@ -99,3 +101,9 @@ def test_sending_back_a_dossier_transferred_on_receipt_is_a_conflict(world):
         actions.send_back(transferred, officer("other_leader"), note="Sai thẩm quyền", version=2)
     response = act(world, "other_leader", dossier.code, "send_back", note="Sai thẩm quyền")
     assert response.status_code == 409, response.content
+
+
+def test_an_action_without_a_handler_is_a_configuration_error(monkeypatch):
+    monkeypatch.delitem(engine._HANDLERS, ActionName.STOP)
+    with pytest.raises(ImproperlyConfigured, match="stop"):
+        engine.check_every_action_is_handled()
