@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.contrib.auth.models import User
+from django.core.exceptions import ImproperlyConfigured
 from django.db.models import Q
 from django.http import HttpRequest
 from django.utils import timezone
@@ -23,13 +24,13 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog.widgets import Kind, described_by, input_type
 from motcua.core.errors import DomainError, FieldProblem
-from motcua.dossiers.lifecycle import ACTIONS, Action, ResultDelivery
+from motcua.dossiers.lifecycle import ACTIONS, Action, ActionName
 from motcua.dossiers.models import Dossier, UploadedFile
 from motcua.dossiers.services.files import store_upload
 from motcua.org.models import Agency, StaffRole
 
 # Refusing, stopping and withdrawing end the dossier for good: the officer ticks a box to confirm.
-DESTRUCTIVE = frozenset({"refuse", "stop", "withdraw"})
+DESTRUCTIVE = frozenset({ActionName.REFUSE, ActionName.STOP, ActionName.WITHDRAW})
 # Every action records an optional note in the dossier's history (the API takes `note` with any action).
 NOTE = "note"
 CONFIRM = "confirm"
@@ -181,23 +182,17 @@ FIELDS: dict[str, FieldSpec] = {
         ),
     ),
 }
-assert {n for a in ACTIONS.values() for n in (*a.requires, *a.fields)} <= FIELDS.keys(), (
-    "every field of the lifecycle has a widget"
-)
+if _without_widget := {f.name for a in ACTIONS.values() for f in a.fields} - FIELDS.keys():
+    raise ImproperlyConfigured(
+        f"Fields of the lifecycle without a widget: {', '.join(sorted(_without_widget))}."
+    )
 
 
 def fields_of(action: Action, dossier: Dossier) -> list[tuple[str, bool]]:
-    """The fields the action's form shows for this dossier, each with whether it must be filled in."""
-    names = [*action.requires, *(n for n in action.fields if n not in action.requires)]
-    if NOTE not in names:
-        names.append(NOTE)
-    if action.name == "return_result":
-        # As the handler decides: a result sent by post is returned with its waybill, one collected at the
-        # counter with the collector's name and number.
-        by_post = dossier.result_delivery == ResultDelivery.POST
-        names = [n for n in names if (n == "waybill_number") == by_post or n == NOTE]
-        return [(n, n in action.requires or (by_post and n == "waybill_number")) for n in names]
-    return [(n, n in action.requires) for n in names]
+    """The fields the action's form shows for this dossier, each with whether it must be filled in: those the
+    lifecycle table asks of it, and the note."""
+    fields = [(f.name, f.required) for f in action.fields_for(dossier)]
+    return fields if NOTE in dict(fields) else [*fields, (NOTE, False)]
 
 
 # --- reading a posted form ---------------------------------------------------------------------------------

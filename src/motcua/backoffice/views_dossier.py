@@ -31,6 +31,7 @@ from motcua.core.errors import DomainError, FieldProblem, NotFound, StaleVersion
 from motcua.dossiers.inbox import forget_tab_counts
 from motcua.dossiers.lifecycle import (
     ACTIONS,
+    CreationEvent,
     Status,
     clock_running,
     is_open,
@@ -48,7 +49,7 @@ from motcua.dossiers.models import (
 from motcua.dossiers.policy import allowed_actions
 from motcua.dossiers.punctuality import step_outcome
 from motcua.dossiers.selectors import dossier_documents, dossier_events, dossier_for, visible_dossiers
-from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.feedback import add_note
 from motcua.dossiers.timing import Timing, dossier_timing, step_timing
 from motcua.org.selectors import agency_by_code
@@ -63,8 +64,8 @@ INLINE_TYPES = INLINE_IMAGES | {"application/pdf"}
 
 # The events that open a dossier's history are not lifecycle actions; they are named here.
 CREATION_LABELS: dict[str, Promise] = {
-    "submit": gettext_lazy("Submitted online"),
-    "receive": gettext_lazy("Received"),
+    CreationEvent.SUBMIT: gettext_lazy("Submitted online"),
+    CreationEvent.RECEIVE: gettext_lazy("Received"),
 }
 
 # What an event's data says, in the order the timeline shows it.
@@ -366,7 +367,7 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
         return _render(request, dossier, status=200 if submission.adding_row else 422, failed=form)
     try:
         # A form without its version cannot say what the officer saw: treated as seen long ago.
-        take_action(user, code, action, submission.version or 0, submission.payload)
+        take_action_from_fields(user, code, action, submission.version or 0, submission.payload)
     except NotFound:
         raise Http404(_("No dossier %s is visible to you.") % code) from None
     except StaleVersion:

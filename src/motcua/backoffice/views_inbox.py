@@ -29,8 +29,9 @@ from motcua.dossiers.inbox import (
     inbox_page,
     tab_counts,
 )
-from motcua.dossiers.lifecycle import Status, clock_running, is_finished
+from motcua.dossiers.lifecycle import ActionName, Status, clock_running, is_finished
 from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.actions.payloads import Assign, Forward, Payload
 from motcua.worktime.constants import Punctuality
 
 TAB_LABELS = {
@@ -51,7 +52,10 @@ SORT_LABELS = {
 # Everything at once is looked at newest first; a work list most urgent first.
 DEFAULT_SORT = {Tab.ALL: f"-{SortKey.RECEIVED}"}
 URGENT_FIRST = str(SortKey.DUE)
-BULK_ACTIONS = {"assign": gettext_lazy("Assign to"), "forward": gettext_lazy("Forward to the next step")}
+BULK_ACTIONS = {
+    ActionName.ASSIGN: gettext_lazy("Assign to"),
+    ActionName.FORWARD: gettext_lazy("Forward to the next step"),
+}
 MAX_PAGE = 10_000
 
 
@@ -124,7 +128,7 @@ class BulkForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
-        if cleaned.get("action") == "assign" and not cleaned.get("assignee"):
+        if cleaned.get("action") == ActionName.ASSIGN and not cleaned.get("assignee"):
             self.add_error("assignee", _("Choose the officer to assign the dossiers to."))
         codes = cleaned.get("dossiers") or []
         if len(codes) > max(PAGE_SIZES):
@@ -240,11 +244,13 @@ def _reason(error: DomainError) -> str:
 def _act_on_each(request: HttpRequest, form: BulkForm) -> tuple[list[str], list[Refusal]]:
     """One take_action per dossier, each its own transaction: one refusal leaves the others done."""
     action = form.cleaned_data["action"]
-    payload = {"assignee": form.cleaned_data["assignee"]} if action == "assign" else {}
+    payload: Payload = (
+        Assign(assignee=form.cleaned_data["assignee"]) if action == ActionName.ASSIGN else Forward()
+    )
     done, refused = [], []
     for code in form.cleaned_data["dossiers"]:
         try:
-            take_action(request.user, code, action, form.versions[code], payload)  # type: ignore[arg-type]
+            take_action(request.user, code, payload, version=form.versions[code])  # type: ignore[arg-type]
         except DomainError as error:
             refused.append(Refusal(code, _reason(error)))
         else:

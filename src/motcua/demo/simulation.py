@@ -11,7 +11,6 @@ import datetime as dt
 import random
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
 
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -26,6 +25,24 @@ from motcua.dossiers.lifecycle import Channel, ResultDelivery
 from motcua.dossiers.models import Dossier, RatingChannel, Satisfaction, UploadedFile
 from motcua.dossiers.punctuality import dossier_outcome
 from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.actions.payloads import (
+    Accept,
+    AcceptSupplement,
+    Apologise,
+    Assign,
+    Forward,
+    IssueResult,
+    Payload,
+    RecordPayment,
+    Refuse,
+    RequestPayment,
+    RequestSupplement,
+    ReturnResult,
+    Stop,
+    SubmitSupplement,
+    SupplementItem,
+    Withdraw,
+)
 from motcua.dossiers.services.feedback import rate_dossier
 from motcua.dossiers.services.files import store_upload
 from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
@@ -156,14 +173,14 @@ class Simulator:
         self.outcome.dossiers += 1
         self.follow(dossier, counter, applicant_user, at)
 
-    def act(self, actor: User, dossier: Dossier, action: str, at: dt.datetime, **fields: Any) -> bool:
+    def act(self, actor: User, dossier: Dossier, payload: Payload, at: dt.datetime) -> bool:
         """Take the action at `at` unless that is still in the future; tell whether it was taken."""
         if at >= self.present:
             return False
-        updated = take_action(actor, dossier.code, action, dossier.version, fields, now=at)
+        updated = take_action(actor, dossier.code, payload, version=dossier.version, now=at)
         dossier.version, dossier.status = updated.version, updated.status
         self.outcome.actions += 1
-        self.outcome.by_action[action] = self.outcome.by_action.get(action, 0) + 1
+        self.outcome.by_action[payload.action] = self.outcome.by_action.get(payload.action, 0) + 1
         return True
 
     def follow(self, dossier: Dossier, counter: User, applicant: User, at: dt.datetime) -> None:
@@ -171,22 +188,21 @@ class Simulator:
         if dossier.channel == Channel.ONLINE:
             at = self.later(at, 0.2, 6)
             if rng.random() < 0.04:
-                self.act(counter, dossier, "refuse", at, reason="Không thuộc thẩm quyền tiếp nhận")
+                self.act(counter, dossier, Refuse(reason="Không thuộc thẩm quyền tiếp nhận"), at)
                 return
-            if not self.act(counter, dossier, "accept", at):
+            if not self.act(counter, dossier, Accept(), at):
                 return
         fee = sum(f.amount for f in dossier.case.fees.all())
         if fee and rng.random() < 0.8:
             at = self.later(at, 0.05, 0.3)
-            if not self.act(counter, dossier, "request_payment", at, amount=fee):
+            if not self.act(counter, dossier, RequestPayment(amount=fee), at):
                 return self._count_open()
             at = self.later(at, 0.05, 4)
-            if not self.act(
-                counter, dossier, "record_payment", at, receipt_number=f"BL{rng.randrange(10**6):06d}"
-            ):
+            receipt = RecordPayment(receipt_number=f"BL{rng.randrange(10**6):06d}")
+            if not self.act(counter, dossier, receipt, at):
                 return self._count_open()
         at = self.later(at, 0.1, 1)
-        if not self.act(counter, dossier, "forward", at):
+        if not self.act(counter, dossier, Forward(), at):
             return self._count_open()
         fresh = Dossier.objects.select_related("competent_authority").get(pk=dossier.pk)
         competent = fresh.competent_authority
@@ -201,7 +217,7 @@ class Simulator:
             if index == 0:
                 leader = self.cast.staff(agency, Role.UNIT_LEADER)
                 if role != Role.UNIT_LEADER and not self.act(
-                    leader, dossier, "assign", self.later(at, 0, 0.5), assignee=actor.get_username()
+                    leader, dossier, Assign(assignee=actor.get_username()), self.later(at, 0, 0.5)
                 ):
                     return self._count_open()
                 if rng.random() < 0.08:
@@ -213,43 +229,34 @@ class Simulator:
                     self.act(
                         applicant if dossier.channel == Channel.ONLINE else counter,
                         dossier,
-                        "withdraw",
+                        Withdraw(),
                         self.later(at, 1, 8),
                     )
                     return
                 if rng.random() < 0.02:
-                    self.act(leader, dossier, "stop", self.later(at, 1, 16), reason="Không đủ điều kiện")
+                    self.act(leader, dossier, Stop(reason="Không đủ điều kiện"), self.later(at, 1, 16))
                     return
             if late_factor > 1 and index == len(steps) - 1 and fresh.due_at and rng.random() < 0.6:
                 # Leaders who see a dossier running late apologise with a new date before the old one passes.
                 leader = self.cast.staff(competent, Role.UNIT_LEADER)
                 apology_at = min(self.later(at, 0.1, 1), fresh.due_at - dt.timedelta(minutes=30))
                 if apology_at > at:
-                    self.act(
-                        leader,
-                        dossier,
-                        "apologise",
-                        apology_at,
-                        reason="Cần xác minh thêm",
-                        new_appointment=self.later(fresh.due_at, 8, 24).isoformat(),
-                    )
+                    new_date = self.later(fresh.due_at, 8, 24)
+                    apology = Apologise(reason="Cần xác minh thêm", new_appointment=new_date)
+                    self.act(leader, dossier, apology, apology_at)
             at = self.later(at, budget * 0.5, budget)
-            if index < len(steps) - 1 and not self.act(actor, dossier, "forward", at):
+            if index < len(steps) - 1 and not self.act(actor, dossier, Forward(), at):
                 return self._count_open()
         signer = self.cast.staff(competent, Role.UNIT_LEADER)
-        if not self.act(
-            signer, dossier, "issue_result", self.later(at, 0.1, 2), result_number=f"{rng.randrange(9999)}/KQ"
-        ):
+        result = IssueResult(result_number=f"{rng.randrange(9999)}/KQ")
+        if not self.act(signer, dossier, result, self.later(at, 0.1, 2)):
             return self._count_open()
         returned = self.later(at, 1, 24)
-        if self.act(
-            counter,
-            dossier,
-            "return_result",
-            returned,
+        handed_over = ReturnResult(
             recipient_name=dossier.applicant_name,
             waybill_number="EMS" if dossier.result_delivery == ResultDelivery.POST else "",
-        ):
+        )
+        if self.act(counter, dossier, handed_over, returned):
             self._rate(dossier, counter, applicant, returned)
 
     def _rate(self, dossier: Dossier, counter: User, applicant: User, returned: dt.datetime) -> None:
@@ -272,8 +279,8 @@ class Simulator:
         self, dossier: Dossier, officer: User, applicant: User, at: dt.datetime
     ) -> dt.datetime | None:
         at = self.later(at, 1, 8)
-        items = [{"description": "Bản sao giấy khai sinh có chứng thực"}]
-        if not self.act(officer, dossier, "request_supplement", at, reason="Thiếu giấy tờ", items=items):
+        items = (SupplementItem("Bản sao giấy khai sinh có chứng thực"),)
+        if not self.act(officer, dossier, RequestSupplement(reason="Thiếu giấy tờ", items=items), at):
             return None
         at = self.later(at, 4, 24)
         submitter = (
@@ -281,10 +288,10 @@ class Simulator:
             if dossier.channel == Channel.ONLINE
             else self.cast.staff(dossier.receiving_unit, Role.COUNTER_OFFICER)
         )
-        if not self.act(submitter, dossier, "submit_supplement", at):
+        if not self.act(submitter, dossier, SubmitSupplement(), at):
             return None
         at = self.later(at, 0.5, 4)
-        return at if self.act(officer, dossier, "accept_supplement", at) else None
+        return at if self.act(officer, dossier, AcceptSupplement(), at) else None
 
     def _count_open(self) -> None:
         self.outcome.open += 1

@@ -28,7 +28,7 @@ from motcua.dossiers.selectors import (
     filtered_dossiers,
     with_reference_rows,
 )
-from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.files import store_upload
 from motcua.dossiers.services.intake import MAX_COPIES, Applicant, AttachedDocument, Intake, create_dossier
 from motcua.dossiers.timing import dossier_timing, step_timing
@@ -405,7 +405,8 @@ def act(request: HttpRequest, code: str, action: str, payload: ActionIn) -> dict
     """The body carries the `version` you saw (a stale one is a 409), a `note`, and the action's fields."""
     fields = payload.model_dump()
     # The answer shows the dossier as the action left it, even when it left the actor's scope (a transfer).
-    dossier = take_action(request.user, code, action, fields.pop("version"), fields)  # type: ignore[arg-type]
+    version = fields.pop("version")
+    dossier = take_action_from_fields(request.user, code, action, version, fields)  # type: ignore[arg-type]
     return _detail(request, dossier)
 
 

@@ -30,6 +30,7 @@ from motcua.dossiers.lifecycle import (
     ACTIONS,
     CLOCK_RUNNING_STATUSES,
     OPEN_STATUSES,
+    ActionName,
     Status,
     Where,
     clock_running,
@@ -50,7 +51,7 @@ COUNTS_TTL_SECONDS = 30
 PAGE_SIZES = (25, 50, 100)
 # The actions by which the one-stop counter moves a dossier on: receive it, hand it to the competent unit,
 # hand the result over. Dossiers waiting for one of them are the counter officers' work.
-COUNTER_WORK = ("accept", "forward", "return_result")
+COUNTER_WORK = (ActionName.ACCEPT, ActionName.FORWARD, ActionName.RETURN_RESULT)
 
 
 class Tab(StrEnum):

@@ -6,14 +6,22 @@ No status is compared anywhere else (DESIGN.md §4).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db import models
 from django.utils.functional import Promise
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.errors import FieldProblem
 from motcua.org.constants import Role
+
+if TYPE_CHECKING:
+    from motcua.dossiers.models import Dossier
 
 
 class Status(models.TextChoices):
@@ -75,6 +83,35 @@ class ResultDelivery(models.TextChoices):
     ONLINE = "online", _("Online")
 
 
+class ActionName(StrEnum):
+    """Every lifecycle action, by the name its events carry in the history (`DossierEvent.action`)."""
+
+    ACCEPT = "accept"
+    REQUEST_FIX = "request_fix"
+    REFUSE = "refuse"
+    ASSIGN = "assign"
+    FORWARD = "forward"
+    SEND_BACK = "send_back"
+    TRANSFER = "transfer"
+    REQUEST_SUPPLEMENT = "request_supplement"
+    SUBMIT_SUPPLEMENT = "submit_supplement"
+    ACCEPT_SUPPLEMENT = "accept_supplement"
+    REQUEST_PAYMENT = "request_payment"
+    RECORD_PAYMENT = "record_payment"
+    STOP = "stop"
+    ISSUE_RESULT = "issue_result"
+    RETURN_RESULT = "return_result"
+    WITHDRAW = "withdraw"
+    APOLOGISE = "apologise"
+
+
+class CreationEvent(StrEnum):
+    """The events that open a dossier's history, named after how it came in; they are not actions."""
+
+    SUBMIT = "submit"
+    RECEIVE = "receive"
+
+
 class Actor(StrEnum):
     """Who may take an action, besides the staff roles of `Role`."""
 
@@ -97,60 +134,121 @@ class Permit:
     where: Where
 
 
+# Why the dossier's own state forbids an action now, beyond its status; None when nothing does.
+Guard = Callable[["Dossier"], str | None]
+
+
+@dataclass(frozen=True)
+class ActionField:
+    """A field an action takes: whether it must be filled in, and for which dossiers it is asked at all."""
+
+    name: str
+    required: bool = False
+    asked_of: Callable[[Dossier], bool] | None = None  # None: of every dossier
+    # What a blank required field is told, when there is more to say than its name.
+    missing: Promise | None = None
+
+    def is_asked_of(self, dossier: Dossier) -> bool:
+        return self.asked_of is None or self.asked_of(dossier)
+
+
 @dataclass(frozen=True)
 class Action:
-    name: str
+    name: ActionName
     label: Promise
     transitions: dict[str, str | None]  # source status → target status (None: back to where it was before)
     permits: tuple[Permit, ...]
-    requires: tuple[str, ...] = ()
-    fields: tuple[str, ...] = field(default=())  # optional fields the action accepts besides `requires`
+    fields: tuple[ActionField, ...] = ()  # besides the note, which every action takes
+    guards: tuple[Guard, ...] = ()
 
     @property
     def sources(self) -> frozenset[str]:
         return frozenset(self.transitions)
 
+    @property
+    def fields_for_every_dossier(self) -> tuple[ActionField, ...]:
+        return tuple(f for f in self.fields if f.asked_of is None)
 
-def _permit(sources: set[str], actors: set[str], where: Where = Where.CURRENT) -> Permit:
+    def fields_for(self, dossier: Dossier) -> tuple[ActionField, ...]:
+        """The fields the action asks of this dossier."""
+        return tuple(f for f in self.fields if f.is_asked_of(dossier))
+
+
+def _permit(sources: Iterable[str], actors: set[str], where: Where = Where.CURRENT) -> Permit:
     return Permit(frozenset(sources), frozenset(actors), where)
 
 
+def _required(*names: str) -> tuple[ActionField, ...]:
+    return tuple(ActionField(name, required=True) for name in names)
+
+
+def _optional(*names: str) -> tuple[ActionField, ...]:
+    return tuple(ActionField(name) for name in names)
+
+
+def _supplement_not_yet_submitted(dossier: Dossier) -> str | None:
+    if dossier.supplement_submitted_at is not None:
+        return gettext("The supplement was already submitted; wait for the officer to review it.")
+    return None
+
+
+def _supplement_submitted(dossier: Dossier) -> str | None:
+    if dossier.supplement_submitted_at is None:
+        return gettext("The applicant has not submitted the supplement yet.")
+    return None
+
+
+def _apologies_left(dossier: Dossier) -> str | None:
+    if dossier.apology_count >= settings.MOTCUA_MAX_APOLOGIES:
+        return gettext("The dossier already has %d apology; no further new date may be promised.") % (
+            dossier.apology_count
+        )
+    return None
+
+
+def _sent_by_post(dossier: Dossier) -> bool:
+    return dossier.result_delivery == ResultDelivery.POST
+
+
+def _collected(dossier: Dossier) -> bool:
+    return dossier.result_delivery != ResultDelivery.POST
+
+
 S = Status
-ACTIVE = {S.RECEIVED, S.IN_PROCESS, S.SUPPLEMENT_REQUESTED, S.AWAITING_PAYMENT}
+A = ActionName
 
 ACTIONS: dict[str, Action] = {
     a.name: a
     for a in [
         Action(
-            "accept",
+            A.ACCEPT,
             _("Receive"),
             {S.SUBMITTED: S.RECEIVED},
             (_permit({S.SUBMITTED}, {Role.COUNTER_OFFICER}, Where.RECEIVING),),
         ),
         Action(
-            "request_fix",
+            A.REQUEST_FIX,
             _("Ask to complete the dossier"),
             {S.SUBMITTED: S.SUBMITTED},
             (_permit({S.SUBMITTED}, {Role.COUNTER_OFFICER}, Where.RECEIVING),),
-            requires=("reason",),
-            fields=("items",),
+            fields=(*_required("reason"), *_optional("items")),
         ),
         Action(
-            "refuse",
+            A.REFUSE,
             _("Refuse to receive"),
             {S.SUBMITTED: S.REFUSED_AT_RECEIPT},
             (_permit({S.SUBMITTED}, {Role.COUNTER_OFFICER}, Where.RECEIVING),),
-            requires=("reason",),
+            fields=_required("reason"),
         ),
         Action(
-            "assign",
+            A.ASSIGN,
             _("Assign"),
             {S.RECEIVED: S.RECEIVED, S.IN_PROCESS: S.IN_PROCESS},
             (_permit({S.RECEIVED, S.IN_PROCESS}, {Role.UNIT_LEADER}),),
-            requires=("assignee",),
+            fields=_required("assignee"),
         ),
         Action(
-            "forward",
+            A.FORWARD,
             _("Forward to the next step"),
             {S.RECEIVED: S.IN_PROCESS, S.IN_PROCESS: S.IN_PROCESS},
             (
@@ -159,110 +257,126 @@ ACTIONS: dict[str, Action] = {
             ),
         ),
         Action(
-            "send_back",
+            A.SEND_BACK,
             _("Send back to the previous step"),
             {S.IN_PROCESS: S.IN_PROCESS},
             (_permit({S.IN_PROCESS}, {Actor.STEP_ROLE, Role.UNIT_LEADER}),),
-            requires=("note",),
+            fields=_required("note"),
         ),
         Action(
-            "transfer",
+            A.TRANSFER,
             _("Transfer to another unit"),
             {S.RECEIVED: S.IN_PROCESS, S.IN_PROCESS: S.IN_PROCESS},
             (
                 _permit({S.RECEIVED}, {Role.COUNTER_OFFICER, Role.UNIT_LEADER}, Where.RECEIVING),
                 _permit({S.IN_PROCESS}, {Role.UNIT_LEADER}),
             ),
-            requires=("to_unit",),
+            fields=_required("to_unit"),
         ),
         Action(
-            "request_supplement",
+            A.REQUEST_SUPPLEMENT,
             _("Request a supplement"),
             {S.RECEIVED: S.SUPPLEMENT_REQUESTED, S.IN_PROCESS: S.SUPPLEMENT_REQUESTED},
             (
                 _permit({S.RECEIVED}, {Role.COUNTER_OFFICER}, Where.RECEIVING),
                 _permit({S.RECEIVED, S.IN_PROCESS}, {Actor.STEP_ROLE, Role.SPECIALIST, Role.UNIT_LEADER}),
             ),
-            requires=("reason", "items"),
+            fields=_required("reason", "items"),
         ),
         Action(
-            "submit_supplement",
+            A.SUBMIT_SUPPLEMENT,
             _("Submit the supplement"),
             {S.SUPPLEMENT_REQUESTED: S.SUPPLEMENT_REQUESTED},
             (
                 _permit({S.SUPPLEMENT_REQUESTED}, {Actor.APPLICANT}),
                 _permit({S.SUPPLEMENT_REQUESTED}, {Role.COUNTER_OFFICER}, Where.RECEIVING),
             ),
-            fields=("documents",),
+            fields=_optional("documents"),
+            guards=(_supplement_not_yet_submitted,),
         ),
         Action(
-            "accept_supplement",
+            A.ACCEPT_SUPPLEMENT,
             _("Accept the supplement"),
             {S.SUPPLEMENT_REQUESTED: None},
             (_permit({S.SUPPLEMENT_REQUESTED}, {Actor.STEP_ROLE, Role.SPECIALIST, Role.UNIT_LEADER}),),
+            guards=(_supplement_submitted,),
         ),
         Action(
-            "request_payment",
+            A.REQUEST_PAYMENT,
             _("Request payment"),
             {S.RECEIVED: S.AWAITING_PAYMENT, S.IN_PROCESS: S.AWAITING_PAYMENT},
             (
                 _permit({S.RECEIVED}, {Role.COUNTER_OFFICER}, Where.RECEIVING),
                 _permit({S.IN_PROCESS}, {Actor.STEP_ROLE, Role.SPECIALIST, Role.UNIT_LEADER}),
             ),
-            requires=("amount",),
+            fields=_required("amount"),
         ),
         Action(
-            "record_payment",
+            A.RECORD_PAYMENT,
             _("Record the payment"),
             {S.AWAITING_PAYMENT: None},
             (
                 _permit({S.AWAITING_PAYMENT}, {Role.COUNTER_OFFICER}, Where.RECEIVING),
                 _permit({S.AWAITING_PAYMENT}, {Actor.STEP_ROLE, Role.SPECIALIST, Role.UNIT_LEADER}),
             ),
-            fields=("receipt_number",),
+            fields=_optional("receipt_number"),
         ),
         Action(
-            "stop",
+            A.STOP,
             _("Stop processing"),
-            dict.fromkeys(ACTIVE, S.STOPPED),
-            (_permit(ACTIVE, {Role.UNIT_LEADER}),),
-            requires=("reason",),
+            dict.fromkeys(OPEN_STATUSES, S.STOPPED),
+            (_permit(OPEN_STATUSES, {Role.UNIT_LEADER}),),
+            fields=_required("reason"),
         ),
         Action(
-            "issue_result",
+            A.ISSUE_RESULT,
             _("Issue the result"),
             {S.IN_PROCESS: S.RESULT_READY},
             (_permit({S.IN_PROCESS}, {Actor.SIGNER}),),
-            fields=("result_number", "result_file"),
+            fields=_optional("result_number", "result_file"),
         ),
         Action(
-            "return_result",
+            A.RETURN_RESULT,
             _("Return the result"),
             {S.RESULT_READY: S.RETURNED},
             (_permit({S.RESULT_READY}, {Role.COUNTER_OFFICER, Role.CLERK}, Where.RECEIVING),),
-            fields=("recipient_name", "recipient_id_number", "waybill_number"),
-        ),
-        Action(
-            "withdraw",
-            _("Withdraw"),
-            dict.fromkeys(ACTIVE, S.WITHDRAWN),
-            (
-                _permit(ACTIVE, {Actor.APPLICANT}),
-                _permit(ACTIVE, {Role.COUNTER_OFFICER}, Where.RECEIVING),
+            # A result sent by post is returned with its waybill; one collected with the collector's name and
+            # number.
+            fields=(
+                ActionField("recipient_name", asked_of=_collected),
+                ActionField("recipient_id_number", asked_of=_collected),
+                ActionField(
+                    "waybill_number",
+                    required=True,
+                    asked_of=_sent_by_post,
+                    missing=_("A result sent by post needs its waybill number."),
+                ),
             ),
         ),
         Action(
-            "apologise",
+            A.WITHDRAW,
+            _("Withdraw"),
+            dict.fromkeys(OPEN_STATUSES, S.WITHDRAWN),
+            (
+                _permit(OPEN_STATUSES, {Actor.APPLICANT}),
+                _permit(OPEN_STATUSES, {Role.COUNTER_OFFICER}, Where.RECEIVING),
+            ),
+        ),
+        Action(
+            A.APOLOGISE,
             _("Apologise and set a new date"),
-            {s: s for s in ACTIVE},
-            (_permit(ACTIVE, {Role.UNIT_LEADER}),),
-            requires=("reason", "new_appointment"),
+            {s: s for s in OPEN_STATUSES},
+            (_permit(OPEN_STATUSES, {Role.UNIT_LEADER}),),
+            fields=_required("reason", "new_appointment"),
+            guards=(_apologies_left,),
         ),
     ]
 }
 
-# The events that open a dossier's history, named after how it came in.
-CREATION_EVENTS: dict[str, str] = {Status.SUBMITTED: "submit", Status.RECEIVED: "receive"}
+CREATION_EVENTS: dict[str, CreationEvent] = {
+    Status.SUBMITTED: CreationEvent.SUBMIT,
+    Status.RECEIVED: CreationEvent.RECEIVE,
+}
 # The applicant rates the service once the result is in their hands (DOMAIN.md §8).
 RATABLE_STATUSES = frozenset({Status.RETURNED})
 # Withdrawn dossiers count as resolved on time, whatever their dates (DOMAIN.md §10).
@@ -289,6 +403,35 @@ def target_status(action: Action, source: str, previous: str | None) -> str:
             raise ValueError(f"{action.name} needs the status the dossier was in before")
         return previous
     return target
+
+
+def state_problem(dossier: Dossier, action: Action) -> str | None:
+    """Why the dossier's state forbids `action` now: its status, else one of the action's guards (None when
+    nothing does)."""
+    if dossier.status not in action.sources:
+        return gettext("“%(action)s” is not possible while the dossier is “%(status)s”.") % {
+            "action": action.label,
+            "status": dossier.get_status_display(),
+        }
+    for guard in action.guards:
+        if (problem := guard(dossier)) is not None:
+            return problem
+    return None
+
+
+def _is_blank(value: Any) -> bool:
+    return value is None or value in ([], ()) or (isinstance(value, str) and not value.strip())
+
+
+def missing_fields(fields: Iterable[ActionField], values: Mapping[str, Any]) -> list[FieldProblem]:
+    """A problem for each required field among `fields` that `values` leaves blank."""
+    return [
+        FieldProblem(
+            f.name, "required", str(f.missing) if f.missing else gettext("This action needs “%s”.") % f.name
+        )
+        for f in fields
+        if f.required and _is_blank(values.get(f.name))
+    ]
 
 
 def is_open(status: str) -> bool:

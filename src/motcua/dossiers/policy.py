@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
-from motcua.dossiers.lifecycle import ACTIONS, Action, Actor, Permit, Where
+from motcua.dossiers.lifecycle import ACTIONS, Action, Actor, Permit, Where, state_problem
 from motcua.dossiers.models import Dossier, DossierStep
 from motcua.org.selectors import roles_in
 from motcua.org.services import SigningCapacity, signing_capacity
@@ -52,24 +50,6 @@ def may_take(user: AnyUser, dossier: Dossier, action: Action) -> bool:
             elif actor in held:
                 return True
     return False
-
-
-def state_problem(dossier: Dossier, action: Action) -> str | None:
-    """Why the dossier's own state forbids `action` now, beyond its status (None when nothing does)."""
-    if dossier.status not in action.sources:
-        return _("“%(action)s” is not possible while the dossier is “%(status)s”.") % {
-            "action": action.label,
-            "status": dossier.get_status_display(),
-        }
-    if action.name == "submit_supplement" and dossier.supplement_submitted_at is not None:
-        return _("The supplement was already submitted; wait for the officer to review it.")
-    if action.name == "accept_supplement" and dossier.supplement_submitted_at is None:
-        return _("The applicant has not submitted the supplement yet.")
-    if action.name == "apologise" and dossier.apology_count >= settings.MOTCUA_MAX_APOLOGIES:
-        return _("The dossier already has %d apology; no further new date may be promised.") % (
-            dossier.apology_count
-        )
-    return None
 
 
 def allowed_actions(user: AnyUser, dossier: Dossier) -> list[str]:

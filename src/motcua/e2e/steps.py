@@ -260,6 +260,6 @@ def online_dossier_in_process(applicant: str = "congdan") -> str:
     )
     dossier = create_dossier(citizen, intake)
     counter = User.objects.get(username="tiepnhan.bd")
-    for action in ("accept", "forward"):
-        dossier = actions.take_action(counter, dossier.code, action, dossier.version, {})
+    dossier = actions.accept(dossier, counter, version=dossier.version)
+    dossier = actions.forward(dossier, counter, version=dossier.version)
     return dossier.code

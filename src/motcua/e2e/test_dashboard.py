@@ -126,8 +126,8 @@ def test_the_leader_s_dashboard_follows_a_change_without_reloading(demo, open_co
     shoot(page, "dashboard-leader")
 
     leader = User.objects.get(username="lanhdao.bd")
-    version = Dossier.objects.values_list("version", flat=True).get(code=code)
-    actions.take_action(leader, code, "stop", version, {"reason": "Người nộp không đủ điều kiện"})
+    dossier = Dossier.objects.get(code=code)
+    actions.stop(dossier, leader, reason="Người nộp không đủ điều kiện", version=dossier.version)
 
     expect(in_progress).to_have_text("0")
     expect(page.locator("table[data-rows='workload'] tbody")).to_contain_text("No open dossiers.")

@@ -2,8 +2,8 @@
 expected to do, its history without the officers' internal steps), and what they can do about it (withdraw it,
 send the supplement asked for).
 
-Every change goes through `actions.take_action` with the version the page showed; the rules stay in the
-dossiers app's lifecycle.
+Every change goes through the dossiers app's typed actions with the version the page showed; the rules stay
+in the dossiers app's lifecycle.
 """
 
 from __future__ import annotations
@@ -23,10 +23,19 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
-from motcua.dossiers.lifecycle import ACTIONS, ResultDelivery, Status, is_finished, may_be_rated
+from motcua.dossiers.lifecycle import (
+    ACTIONS,
+    ActionName,
+    CreationEvent,
+    ResultDelivery,
+    Status,
+    is_finished,
+    may_be_rated,
+)
 from motcua.dossiers.models import Dossier, DossierEvent, SupplementRequest
 from motcua.dossiers.policy import allowed_actions
-from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services import actions
+from motcua.dossiers.services.actions.payloads import SuppliedDocument
 from motcua.dossiers.services.files import store_upload
 from motcua.org.selectors import agency_by_code
 from motcua.portal.models import SupplementUpload
@@ -104,15 +113,15 @@ def _waits_for(dossier: Dossier, action: str) -> bool:
 
 def expected_of_applicant(dossier: Dossier, allowed: Iterable[str], rated: bool) -> Expected:
     """What the applicant has to do now, from the lifecycle and the dossier's data."""
-    if "submit_supplement" in allowed:
+    if ActionName.SUBMIT_SUPPLEMENT in allowed:
         return Expected.SUPPLEMENT
     if dossier.supplement_requested_at is not None and dossier.supplement_submitted_at is not None:
         return Expected.SUPPLEMENT_SENT
-    if dossier.needs_fix and _waits_for(dossier, "accept"):
+    if dossier.needs_fix and _waits_for(dossier, ActionName.ACCEPT):
         return Expected.FIX
-    if _waits_for(dossier, "record_payment"):
+    if _waits_for(dossier, ActionName.RECORD_PAYMENT):
         return Expected.PAY
-    if _waits_for(dossier, "return_result"):
+    if _waits_for(dossier, ActionName.RETURN_RESULT):
         if dossier.result_delivery == ResultDelivery.ONLINE and dossier.result_file_id is not None:
             return Expected.DOWNLOAD
         return Expected.POSTED if dossier.result_delivery == ResultDelivery.POST else Expected.COLLECT
@@ -138,27 +147,27 @@ class Milestone:
 # The applicant's words for each action; the actions between officers (assigning, sending a step back) are
 # their business and are left out of the applicant's history.
 TIMELINE_TITLES: dict[str, Promise] = {
-    "submit": gettext_lazy("You submitted the dossier online."),
-    "receive": gettext_lazy("The dossier was received at the counter."),
-    "accept": gettext_lazy("The dossier was received."),
-    "request_fix": gettext_lazy("You were asked to complete the dossier."),
-    "refuse": gettext_lazy("The dossier was not accepted."),
-    "forward": gettext_lazy("The dossier moved on to the next step."),
-    "transfer": gettext_lazy("The dossier was passed to another unit."),
-    "request_supplement": gettext_lazy("Documents were requested from you."),
-    "submit_supplement": gettext_lazy("The requested documents were sent."),
-    "accept_supplement": gettext_lazy("The documents you sent were accepted."),
-    "request_payment": gettext_lazy("A payment was requested."),
-    "record_payment": gettext_lazy("The payment was recorded."),
-    "stop": gettext_lazy("Processing was stopped."),
-    "issue_result": gettext_lazy("The result is ready."),
-    "return_result": gettext_lazy("The result was handed over."),
-    "withdraw": gettext_lazy("The dossier was withdrawn."),
-    "apologise": gettext_lazy("The agency apologised for the delay and set a new date."),
+    CreationEvent.SUBMIT: gettext_lazy("You submitted the dossier online."),
+    CreationEvent.RECEIVE: gettext_lazy("The dossier was received at the counter."),
+    ActionName.ACCEPT: gettext_lazy("The dossier was received."),
+    ActionName.REQUEST_FIX: gettext_lazy("You were asked to complete the dossier."),
+    ActionName.REFUSE: gettext_lazy("The dossier was not accepted."),
+    ActionName.FORWARD: gettext_lazy("The dossier moved on to the next step."),
+    ActionName.TRANSFER: gettext_lazy("The dossier was passed to another unit."),
+    ActionName.REQUEST_SUPPLEMENT: gettext_lazy("Documents were requested from you."),
+    ActionName.SUBMIT_SUPPLEMENT: gettext_lazy("The requested documents were sent."),
+    ActionName.ACCEPT_SUPPLEMENT: gettext_lazy("The documents you sent were accepted."),
+    ActionName.REQUEST_PAYMENT: gettext_lazy("A payment was requested."),
+    ActionName.RECORD_PAYMENT: gettext_lazy("The payment was recorded."),
+    ActionName.STOP: gettext_lazy("Processing was stopped."),
+    ActionName.ISSUE_RESULT: gettext_lazy("The result is ready."),
+    ActionName.RETURN_RESULT: gettext_lazy("The result was handed over."),
+    ActionName.WITHDRAW: gettext_lazy("The dossier was withdrawn."),
+    ActionName.APOLOGISE: gettext_lazy("The agency apologised for the delay and set a new date."),
 }
 
 
-INTERNAL_ACTIONS = frozenset({"assign", "send_back"})
+INTERNAL_ACTIONS = frozenset({ActionName.ASSIGN, ActionName.SEND_BACK})
 
 
 def _moment(value: Any) -> dt.datetime | None:
@@ -166,7 +175,7 @@ def _moment(value: Any) -> dt.datetime | None:
 
 
 def _unit_name(event: DossierEvent) -> str:
-    if event.action in ("forward", "transfer"):
+    if event.action in (ActionName.FORWARD, ActionName.TRANSFER):
         # Where it went matters more to the applicant than who sent it.
         target = agency_by_code(str(event.data.get("to_unit") or event.data.get("unit") or ""))
         if target is not None:
@@ -187,7 +196,7 @@ def item_line(item: Mapping[str, Any]) -> str:
 def _milestone(event: DossierEvent) -> Milestone:
     data = event.data or {}
     items = tuple(item_line(i) for i in data.get("items") or [] if isinstance(i, dict))
-    amount = data.get("amount") if event.action == "request_payment" else None
+    amount = data.get("amount") if event.action == ActionName.REQUEST_PAYMENT else None
     return Milestone(
         at=event.at,
         title=str(TIMELINE_TITLES[event.action]),
@@ -215,7 +224,7 @@ def latest_data(events: Iterable[DossierEvent], action: str) -> dict[str, Any]:
 
 def payment_due(events: Iterable[DossierEvent]) -> int | None:
     """The amount the latest payment request asked for."""
-    amount = latest_data(events, "request_payment").get("amount")
+    amount = latest_data(events, ActionName.REQUEST_PAYMENT).get("amount")
     return amount if isinstance(amount, int) else None
 
 
@@ -229,8 +238,8 @@ def withdraw(user: AnyUser, code: str, expected_version: int, reason: str) -> Do
         raise InvalidInput.field("reason", "required", _("Say why you withdraw the dossier."))
     if len(reason) > MAX_REASON:
         raise InvalidInput.field("reason", "too_long", _("At most %d characters.") % MAX_REASON)
-    my_dossier(user, code)
-    return take_action(user, code, "withdraw", expected_version, {"note": reason})  # type: ignore[arg-type]
+    dossier = my_dossier(user, code)
+    return actions.withdraw(dossier, user, version=expected_version, note=reason)  # type: ignore[arg-type]
 
 
 # --- supplements --------------------------------------------------------------------------------------------
@@ -243,7 +252,7 @@ def supplement_field(item: int) -> str:
 def _open_supplement(user: AnyUser, code: str) -> tuple[Dossier, SupplementRequest]:
     dossier = my_dossier(user, code)
     request = latest_supplement(dossier)
-    if request is None or "submit_supplement" not in allowed_actions(user, dossier):
+    if request is None or ActionName.SUBMIT_SUPPLEMENT not in allowed_actions(user, dossier):
         raise Conflict(_("No supplement is awaited from you on this dossier now."))
     return dossier, request
 
@@ -271,7 +280,7 @@ def remove_supplement_file(user: AnyUser, code: str, item: int) -> None:
 
 def send_supplement(user: AnyUser, code: str, expected_version: int, note: str = "") -> Dossier:
     """Send one file per requested item with `submit_supplement`; every item must have its file."""
-    _dossier, request = _open_supplement(user, code)
+    dossier, request = _open_supplement(user, code)
     uploads = supplement_uploads(request)
     missing = [
         FieldProblem(
@@ -284,14 +293,14 @@ def send_supplement(user: AnyUser, code: str, expected_version: int, note: str =
         raise InvalidInput(_("Some requested documents are missing."), missing)
     # An item says in words what is needed (its "requirement" is text, such as "a certified copy"), not which
     # required document of the case it is: the files go in as the supplement's, not as a listed document.
-    documents = [{"file": uploads[index].file_id} for index in range(len(request.items))]
+    documents = [SuppliedDocument(uploads[index].file_id) for index in range(len(request.items))]
     with transaction.atomic():
-        changed = take_action(
+        changed = actions.submit_supplement(
+            dossier,
             user,  # type: ignore[arg-type]
-            code,
-            "submit_supplement",
-            expected_version,
-            {"documents": documents, "note": (note or "").strip()[:MAX_REASON]},
+            documents=documents,
+            version=expected_version,
+            note=(note or "").strip()[:MAX_REASON],
         )
         # The files are the dossier's documents now; nothing is left pending.
         SupplementUpload.objects.filter(supplement=request).delete()

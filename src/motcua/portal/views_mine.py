@@ -21,7 +21,7 @@ from django.views.decorators.http import require_POST
 from motcua.catalog.eform import browser_messages, errors_by_field
 from motcua.catalog.selectors import intake_offer
 from motcua.core.errors import DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
-from motcua.dossiers.lifecycle import clock_running
+from motcua.dossiers.lifecycle import ActionName, clock_running
 from motcua.dossiers.models import Dossier, Satisfaction, SupplementRequest
 from motcua.dossiers.policy import allowed_actions
 from motcua.dossiers.selectors import dossier_documents, dossier_events, with_reference_rows
@@ -170,7 +170,7 @@ def _render_detail(
         "comment": Target("rating-comment"),
     }
     text, tone = mine.citizen_status(dossier, expected)
-    fix_request = mine.latest_data(events, "request_fix") if expected == Expected.FIX else {}
+    fix_request = mine.latest_data(events, ActionName.REQUEST_FIX) if expected == Expected.FIX else {}
     context: dict[str, Any] = {
         "dossier": dossier,
         "status_text": text,
@@ -188,7 +188,7 @@ def _render_detail(
         "fix_request": fix_request,
         "fix_items": [mine.item_line(i) for i in fix_request.get("items") or [] if isinstance(i, dict)],
         "result_unit": selectors.result_unit(dossier),
-        "may_withdraw": "withdraw" in allowed,
+        "may_withdraw": ActionName.WITHDRAW in allowed,
         "rating": rating,
         "scores": Satisfaction.choices,
         "errors": errors,
@@ -314,7 +314,7 @@ def withdraw(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Your dossier was withdrawn."))
             return redirect(_detail_url(code))
     allowed = allowed_actions(request.user, dossier)
-    if "withdraw" not in allowed:
+    if ActionName.WITHDRAW not in allowed:
         return _render_detail(request, dossier, notice=notice, status=409 if notice else 200)
     # An open dossier: the rating, asked for once it is returned, does not enter into it.
     expected = mine.expected_of_applicant(dossier, allowed, rated=False)

@@ -18,6 +18,7 @@ from typing import Any
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy
 
+from motcua.dossiers.lifecycle import ActionName
 from motcua.printing import forms
 from motcua.printing.forms import (
     ACCEPTANCE_EVENTS,
@@ -80,7 +81,7 @@ SPECS = (
         "refusal",
         gettext_lazy("Refusal to receive (form 03)"),
         Audience.APPLICANT,
-        printable_after=("refuse",),
+        printable_after=(ActionName.REFUSE,),
         build=_of_event(forms.refusal),
         at_counter=forms.refusal_at_counter,
     ),
@@ -88,14 +89,14 @@ SPECS = (
         "apology",
         gettext_lazy("Apology and new date (form 04)"),
         Audience.APPLICANT,
-        printable_after=("apologise",),
+        printable_after=(ActionName.APOLOGISE,),
         build=_of_event(forms.apology),
     ),
     PrintedFormSpec(
         "stop",
         gettext_lazy("Notice of stopping the processing"),
         Audience.APPLICANT,
-        printable_after=("stop",),
+        printable_after=(ActionName.STOP,),
         build=_of_event(forms.stop),
     ),
     PrintedFormSpec(

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import Conflict, InvalidInput
-from motcua.dossiers.lifecycle import CREATION_EVENTS, ResultDelivery, Status
+from motcua.dossiers.lifecycle import CREATION_EVENTS, ActionName, ResultDelivery, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep, SubmittedAs
 from motcua.dossiers.punctuality import finished_punctuality, step_outcome, step_overdue
 from motcua.dossiers.services.clock import processing_time
@@ -44,8 +44,8 @@ SIGN_WITH_SEAL = "(Ký, ghi rõ họ tên và đóng dấu)"
 HEAD_OF_UNIT = "Thủ trưởng cơ quan"
 ONE_STOP = "Bộ phận tiếp nhận và trả kết quả"
 # The event that received the dossier: at the counter on creation, or an officer accepting it online.
-ACCEPTANCE_EVENTS = (CREATION_EVENTS[Status.RECEIVED], "accept")
-SUPPLEMENT_EVENTS = ("request_supplement", "request_fix")
+ACCEPTANCE_EVENTS = (CREATION_EVENTS[Status.RECEIVED], ActionName.ACCEPT)
+SUPPLEMENT_EVENTS = (ActionName.REQUEST_SUPPLEMENT, ActionName.REQUEST_FIX)
 
 # The model records no count of sets; a dossier is one set unless the law of the procedure asks for more.
 SETS_PER_DOSSIER = 1
@@ -340,7 +340,7 @@ def supplement(record: DossierRecord) -> PrintedForm:
 
 
 def refusal(record: DossierRecord) -> PrintedForm:
-    event = _required_event(record, ("refuse",), _("Dossier %s was not refused at receipt."))
+    event = _required_event(record, (ActionName.REFUSE,), _("Dossier %s was not refused at receipt."))
     day = local_day(event.at)
     fields = refusal_fields(str(event.data.get("reason", "")), event.actor)
     unit = agency_by_id(record.dossier.receiving_unit_id)
@@ -361,7 +361,7 @@ def _head_signature(record: DossierRecord, event: DossierEvent, unit: Agency) ->
 
 
 def apology(record: DossierRecord) -> PrintedForm:
-    event = _required_event(record, ("apologise",), _("No apology has been issued for dossier %s."))
+    event = _required_event(record, (ActionName.APOLOGISE,), _("No apology has been issued for dossier %s."))
     day = local_day(event.at)
     unit = _event_unit(event, record.dossier.competent_authority_id)
     return _dossier_form(
@@ -377,7 +377,7 @@ def apology(record: DossierRecord) -> PrintedForm:
 
 
 def stop(record: DossierRecord) -> PrintedForm:
-    event = _required_event(record, ("stop",), _("Processing of dossier %s has not been stopped."))
+    event = _required_event(record, (ActionName.STOP,), _("Processing of dossier %s has not been stopped."))
     day = local_day(event.at)
     unit = _event_unit(event, record.dossier.competent_authority_id)
     return _dossier_form(
@@ -440,9 +440,9 @@ def _hand_offs(record: DossierRecord, now: dt.datetime) -> list[HandOff]:
             )
         )
         giver, giver_name = _place(step), receiver_name
-    issued = record.latest("issue_result")
+    issued = record.latest(ActionName.ISSUE_RESULT)
     if issued is not None:
-        returned = record.latest("return_result")
+        returned = record.latest(ActionName.RETURN_RESULT)
         rows.append(
             HandOff(
                 giver=giver,

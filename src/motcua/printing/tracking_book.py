@@ -17,7 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from motcua.core.errors import InvalidInput, PermissionDenied
-from motcua.dossiers.lifecycle import is_open
+from motcua.dossiers.lifecycle import ActionName, is_open
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.punctuality import dossier_outcome, dossier_overdue
 from motcua.org.models import Agency
@@ -34,8 +34,8 @@ from motcua.worktime.constants import Punctuality
 MAX_PERIOD_DAYS = 366
 # The model records no count of sets; a dossier is one set.
 SETS_PER_DOSSIER = 1
-HAND_OVER_ACTIONS = ("forward", "transfer")
-BOOK_ACTIONS = (*HAND_OVER_ACTIONS, "issue_result", "withdraw", "stop")
+HAND_OVER_ACTIONS = (ActionName.FORWARD, ActionName.TRANSFER)
+BOOK_ACTIONS = (*HAND_OVER_ACTIONS, ActionName.ISSUE_RESULT, ActionName.WITHDRAW, ActionName.STOP)
 
 # The columns of the book, in the form's order; the five dates sit under one "Ngày, tháng, năm" heading.
 LEADING_COLUMNS = (
@@ -135,9 +135,9 @@ def _histories(unit: Agency, start: dt.date, end: dt.date) -> dict[int, _History
             # The first time the dossier leaves the receiving unit (a step elsewhere, or a transfer).
             if history.transferred_at is None and data.get("unit") not in ("", None, unit.identity_code):
                 history.transferred_at = at
-        elif action == "issue_result":
+        elif action == ActionName.ISSUE_RESULT:
             history.result_back_at = at
-        elif action == "withdraw":
+        elif action == ActionName.WITHDRAW:
             history.withdrawn = True
         else:
             history.stopped = True

@@ -33,7 +33,7 @@ from motcua.catalog.constants import OnlineLevel
 from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.selectors import in_force_on
 from motcua.core.toml_config import toml_config
-from motcua.dossiers.lifecycle import Channel
+from motcua.dossiers.lifecycle import ActionName, Channel
 from motcua.dossiers.models import Dossier, DossierEvent, DossierStep, SupplementRequest
 from motcua.dossiers.punctuality import (
     dossier_outcome,
@@ -217,7 +217,7 @@ def dossier_evaluation(dossier: Dossier, now: dt.datetime) -> Evaluation:
         outcome is None and dossier_overdue(dossier.status, dossier.due_at, now)
     )
     steps_points, steps_detail = _steps_points(list(dossier.steps.all()))
-    contacts = dossier.supplement_count + dossier.events.filter(action="request_fix").count()
+    contacts = dossier.supplement_count + dossier.events.filter(action=ActionName.REQUEST_FIX).count()
     online_level = dossier.procedure_version.online_level
     if online_level == OnlineLevel.NONE:
         online_points = 0
@@ -277,7 +277,7 @@ def _contacts_distribution(steps: Any) -> dict[int, int]:
     contacts: Counter[int] = Counter()
     for source in (
         SupplementRequest.objects.filter(dossier_id__in=dossiers),
-        DossierEvent.objects.filter(dossier_id__in=dossiers, action="request_fix"),
+        DossierEvent.objects.filter(dossier_id__in=dossiers, action=ActionName.REQUEST_FIX),
     ):
         for row in source.values("dossier_id").annotate(n=Count("id")).order_by():
             contacts[row["dossier_id"]] += row["n"]

@@ -20,13 +20,15 @@ from motcua.dossiers.lifecycle import (
     FINISHED_STATUSES,
     NOT_RECEIVED_STATUSES,
     RESULT_STATUSES,
+    ActionName,
+    CreationEvent,
 )
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, Rating
 from motcua.dossiers.punctuality import day_of, dossier_outcome
 from motcua.worktime.services import calendar_for
 
-ENDING_ACTIONS = frozenset({"issue_result", "stop", "withdraw"})
-MOVING_ACTIONS = frozenset({"forward", "send_back", "transfer"})
+ENDING_ACTIONS = frozenset({ActionName.ISSUE_RESULT, ActionName.STOP, ActionName.WITHDRAW})
+MOVING_ACTIONS = frozenset({ActionName.FORWARD, ActionName.SEND_BACK, ActionName.TRANSFER})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -185,13 +187,13 @@ def state_from_events(
     for event in events:
         data = event.data or {}
         life.status = event.to_status
-        if event.action in {"receive", "accept"}:
+        if event.action in {CreationEvent.RECEIVE, ActionName.ACCEPT}:
             life.received_at = event.at
             life.due_at = _datetime(data.get("due_at"))
-        elif event.action == "request_supplement":
+        elif event.action == ActionName.REQUEST_SUPPLEMENT:
             life.supplements += 1
             life.supplement_requested_at = event.at
-        elif event.action == "accept_supplement":
+        elif event.action == ActionName.ACCEPT_SUPPLEMENT:
             life.supplement_requested_at = None
             life.due_at = _datetime(data.get("due_at"))
         elif event.action in ENDING_ACTIONS:
@@ -200,7 +202,7 @@ def state_from_events(
         if event.action in MOVING_ACTIONS:
             life.unit = agency_ids[data["unit"]]
             life.step = data.get("step", "")
-        if event.action == "transfer" and data.get("competent_authority"):
+        if event.action == ActionName.TRANSFER and data.get("competent_authority"):
             life.agency = agency_ids[data["competent_authority"]]
     return _state(dossier, life, digitised, rating)
 

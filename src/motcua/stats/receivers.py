@@ -8,6 +8,7 @@ from typing import Any
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from motcua.dossiers.lifecycle import ActionName, CreationEvent
 from motcua.dossiers.models import Dossier, DossierEvent, Rating
 from motcua.stats.contributions import difference
 from motcua.stats.facts import CountedState, counted_state, is_digitised
@@ -15,7 +16,7 @@ from motcua.stats.models import DossierFact
 from motcua.stats.tallies import apply
 
 # The events after which the documents handed in may have changed; other events keep the counted value.
-DOCUMENT_EVENTS = frozenset({"receive", "accept", "submit_supplement"})
+DOCUMENT_EVENTS = frozenset({CreationEvent.RECEIVE, ActionName.ACCEPT, ActionName.SUBMIT_SUPPLEMENT})
 
 
 def recount(dossier: Dossier, *, documents_changed: bool, rating: str | None = None) -> None:

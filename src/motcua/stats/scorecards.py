@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from motcua.dossiers.lifecycle import ActionName
 from motcua.dossiers.models import DossierEvent, DossierStep, Rating
 from motcua.dossiers.punctuality import day_of, finished_punctuality, overdue_on, overdue_on_filter
 from motcua.org.selectors import agency_by_id
@@ -53,7 +54,10 @@ COLUMNS = (
     "rated_satisfied",
     "rated_dissatisfied",
 )
-EVENT_COLUMNS = {"apologise": "apologies", "request_supplement": "supplement_requests"}
+EVENT_COLUMNS: dict[str, str] = {
+    ActionName.APOLOGISE: "apologies",
+    ActionName.REQUEST_SUPPLEMENT: "supplement_requests",
+}
 Key = tuple[dt.date, int, int, str]  # (month, officer, agency, column)
 
 
@@ -185,7 +189,7 @@ def count_event(event: DossierEvent) -> None:
 
 def _issuer(dossier_id: int) -> DossierEvent | None:
     return (
-        DossierEvent.objects.filter(dossier_id=dossier_id, action="issue_result")
+        DossierEvent.objects.filter(dossier_id=dossier_id, action=ActionName.ISSUE_RESULT)
         .only("actor_id", "actor_unit_id")
         .order_by("-version")
         .first()
@@ -220,7 +224,7 @@ def recount_all(step_times: Counter[StepKey] | None = None) -> Counter[Key]:
                 closed = _closed_step(row)
                 if step_times is not None:
                     step_times.update(step_time_contributions(closed))
-        if event.action == "issue_result":
+        if event.action == ActionName.ISSUE_RESULT:
             issuers[event.dossier_id] = event
         change.update(event_contributions(event, closed))
     for dossier_id, score, rated_at in Rating.objects.values_list("dossier_id", "score", "rated_at"):

@@ -1,4 +1,5 @@
-"""Appending to a dossier's history: every change of state is saved together with its event."""
+"""Appending to a dossier's history: every change of state is saved together with its event, which is
+published to the apps above once the transaction commits (ADR 0011)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Any
 
 from django.contrib.auth.models import User
 
+from motcua.core.domain_events import publish
+from motcua.dossiers.domain_events import published
 from motcua.dossiers.models import Dossier, DossierEvent
 
 
@@ -20,7 +23,7 @@ def append_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
-    return DossierEvent.objects.create(
+    entry = DossierEvent.objects.create(
         dossier=dossier,
         action=action,
         actor=actor,
@@ -32,3 +35,5 @@ def append_event(
         note=note,
         data=data or {},
     )
+    publish(published(entry, dossier.code))
+    return entry

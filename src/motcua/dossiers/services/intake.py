@@ -181,9 +181,9 @@ def _resolve(actor: User, intake: Intake, today: dt.date) -> _Resolved:
         problems += form_problems(case.form_schema, intake.form)
         files, document_problems = _document_problems(actor, case, intake.documents)
         problems += document_problems
-    if problems:
+    # Without a case or a receiving unit there is a problem listed already; the test tells the type checker.
+    if problems or case is None or receiving is None:
         raise InvalidInput(_("The dossier cannot be accepted as it is."), problems)
-    assert case is not None and receiving is not None
     return _Resolved(version, case, receiving, competent, files)
 
 

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 
 from motcua.conftest import VALID_FORM, World
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
 
 LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -56,4 +56,6 @@ class Desk:
     def act(self, username: str, dossier: Dossier, action: str, when: str, **payload: Any) -> Dossier:
         current = Dossier.objects.get(pk=dossier.pk)
         with time_machine.travel(local(when), tick=False):
-            return take_action(self.user(username), current.code, action, current.version, payload)
+            return take_action_from_fields(
+                self.user(username), current.code, action, current.version, payload
+            )

@@ -17,7 +17,7 @@ from django.test import Client
 
 from motcua.conftest import act, post_json
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.dossiers.services import actions
+from motcua.dossiers.services.actions import engine
 
 MONDAY_9 = "2026-03-02T09:00:00+07:00"
 
@@ -93,13 +93,13 @@ def test_parallel_intakes_get_distinct_consecutive_codes_per_unit(world):
 def winner_holds_the_lock(monkeypatch):
     """Whoever locks the dossier first keeps it a moment before committing, so that the other one always
     arrives while it is held: the same race on every run, whatever the thread scheduling."""
-    append_event = actions.append_event
+    append_event = engine.append_event
 
     def slowly(*args: Any, **kwargs: Any) -> Any:
         time.sleep(0.3)
         return append_event(*args, **kwargs)
 
-    monkeypatch.setattr(actions, "append_event", slowly)
+    monkeypatch.setattr(engine, "append_event", slowly)
 
 
 # forward and transfer move the dossier to another unit while the loser waits for the lock: on PostgreSQL a

@@ -16,7 +16,7 @@ from motcua.catalog.models import ProcedureVersion
 from motcua.conftest import CITIZEN_ID, PDF_BYTES, VALID_FORM, World
 from motcua.core.memo import clear_reference_caches
 from motcua.dossiers.models import Dossier, SubmittedAs
-from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.files import store_upload
 from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
 from motcua.org.models import StaffRole
@@ -95,7 +95,7 @@ def submit_online(world: World, when: dt.datetime) -> Dossier:
 
 def act(username: str, code: str, action: str, when: dt.datetime, **payload: Any) -> Dossier:
     version = Dossier.objects.values_list("version", flat=True).get(code=code)
-    return take_action(user(username), code, action, version, payload, now=when)
+    return take_action_from_fields(user(username), code, action, version, payload, now=when)
 
 
 def pdf_text(content: bytes) -> str:

@@ -29,7 +29,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from motcua.conftest import PDF_BYTES, VALID_FORM, World
 from motcua.core.errors import PermissionDenied
 from motcua.dossiers.models import Dossier, SubmittedAs
-from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.feedback import rate_dossier
 from motcua.dossiers.services.files import store_upload
 from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
@@ -72,7 +72,7 @@ def user(username: str) -> User:
 
 def act(username: str, code: str, action: str, when: dt.datetime, **payload: Any) -> Dossier:
     version = Dossier.objects.values_list("version", flat=True).get(code=code)
-    return take_action(user(username), code, action, version, payload, now=when)
+    return take_action_from_fields(user(username), code, action, version, payload, now=when)
 
 
 def receive(world: World, when: dt.datetime, channel: str = "counter", **changes: Any) -> str:

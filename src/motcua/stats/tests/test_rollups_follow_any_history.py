@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from motcua.core.errors import DomainError
 from motcua.dossiers.lifecycle import ACTIONS, may_be_rated
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.services.actions import take_action
+from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.feedback import rate_dossier
 from motcua.stats.periods import Period
 from motcua.stats.recount import rebuild, verify
@@ -50,7 +50,9 @@ def _try(code: str, action: str, moment: dt.datetime) -> None:
             if action == "rate":
                 rate_dossier(user(username), code, "dissatisfied", channel="officer", now=moment)
             else:
-                take_action(user(username), code, action, dossier.version, PAYLOADS[action], now=moment)
+                take_action_from_fields(
+                    user(username), code, action, dossier.version, PAYLOADS[action], now=moment
+                )
             return
         except DomainError:
             continue
