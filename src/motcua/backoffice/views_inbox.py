@@ -25,7 +25,6 @@ from motcua.dossiers.inbox import (
     SortKey,
     Tab,
     assignable_officers,
-    forget_tab_counts,
     inbox_page,
     tab_counts,
 )
@@ -282,7 +281,6 @@ def bulk(request: HttpRequest) -> HttpResponse:
         # The page again, with the officer's selection ticked and the problem beside the field.
         return _render_inbox(request, list_query, form, status=422)
     done, refused = _act_on_each(request, form)
-    forget_tab_counts(request.user)
     if done:
         messages.success(
             request,
