@@ -250,7 +250,8 @@ def dossier_evaluation(dossier: Dossier, now: dt.datetime) -> Evaluation:
         _criterion(
             1,
             config().punctuality[outcome] if outcome else None,
-            _("End of processing against the due date: early 2, on time 1, late 0."),
+            _("End of processing against the due date: early %(early)d, on time %(on_time)d, late %(late)d.")
+            % config().punctuality,
             "" if ended else not_ended,
         ),
         _criterion(2, steps_points, _("Each agency's steps against their due dates."), steps_detail),
@@ -266,7 +267,7 @@ def dossier_evaluation(dossier: Dossier, now: dt.datetime) -> Evaluation:
         _criterion(
             7,
             config().attitude[outcome] if outcome else None,
-            _("Early 2, on time 1."),
+            _("Early %(early)d, on time %(on_time)d, late without a complaint %(late)d.") % config().attitude,
             str(NO_COMPLAINTS_NOTE),
         ),
         *_defaults()[1:],
@@ -392,7 +393,8 @@ def unit_evaluation(agency_ids: Iterable[int], period: Period, subject: str = ""
             2,
             _average(step_points),
             _("Steps of the unit finished in the period: %d.") % sum(step_points.values()),
-            _("Each step against its due date: early 2, on time 1, late 0."),
+            _("Each step against its due date: early %(early)d, on time %(on_time)d, late %(late)d.")
+            % config().punctuality,
             distribution=step_points,
         ),
         _criterion(

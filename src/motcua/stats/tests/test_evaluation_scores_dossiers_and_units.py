@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from motcua.dossiers.models import Dossier
 from motcua.stats import evaluation
@@ -210,11 +211,14 @@ def test_the_points_of_a_class_follow_the_file(walked, monkeypatch):
     data["attitude"]["late"] = 0
     changed = evaluation.parse_config(data)
     monkeypatch.setattr(evaluation, "config", lambda: changed)
-    after = dossier_evaluation(late, at("2026-10-13 12:00"))
+    with translation.override("en"):
+        after = dossier_evaluation(late, at("2026-10-13 12:00"))
     # 1 and 2 (its late appraisal) now score 1 instead of 0; 7 scores 0 instead of 1: the total gains 1.
     assert [before.criteria[i].score for i in (0, 1, 6)] == [0, 0, 1]
     assert [after.criteria[i].score for i in (0, 1, 6)] == [1, 1, 0]
     assert after.total == before.total + 1
+    # The basis states the points in force.
+    assert after.criteria[0].basis.endswith("early 2, on time 1, late 1.")
     unit = unit_evaluation([walked.department.pk], OCTOBER)
     # The unit: A early, B late; a late dossier is now worth 1 on indicator 1 and 0 on indicator 7.
     assert unit.criteria[0].distribution == {2: 1, 1: 1, 0: 0}
