@@ -13,7 +13,7 @@ from motcua.alerts.constants import Level, WarningKind
 from motcua.alerts.models import DeadlineWarning
 from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
 from motcua.dossiers.models import Dossier
-from motcua.dossiers.punctuality import past_due_filter
+from motcua.dossiers.punctuality import before_due_filter, past_due_filter
 from motcua.org.constants import Role
 from motcua.org.selectors import roles_by_agency, subtree_ids
 
@@ -38,7 +38,7 @@ def _still_current(now: dt.datetime) -> Q:
     return (
         Q(dossier__status__in=CLOCK_RUNNING_STATUSES)
         & deadline_in_force
-        & (Q(kind=WarningKind.OVERDUE) | Q(kind=WarningKind.DUE_SOON, due_at__gt=now))
+        & (Q(kind=WarningKind.OVERDUE) | (Q(kind=WarningKind.DUE_SOON) & before_due_filter(now)))
     )
 
 

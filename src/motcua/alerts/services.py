@@ -27,7 +27,13 @@ from motcua.alerts.models import DeadlineWarning
 from motcua.alerts.recipients import Directory, Officer, Place
 from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
 from motcua.dossiers.models import Dossier, DossierStep
-from motcua.dossiers.punctuality import past_due_moment, working_minutes_past_due
+from motcua.dossiers.punctuality import (
+    before_due_moment,
+    due_by,
+    due_by_filter,
+    past_due_moment,
+    working_minutes_past_due,
+)
 from motcua.notify.channels import DeliveryFailed, channels
 from motcua.org.constants import Role
 from motcua.worktime.calendar import WorkingCalendar
@@ -135,10 +141,10 @@ def _dossier_ids(soon: dt.datetime) -> list[int]:
 
     The statuses with a running clock are read through the (status, due_at) index; the step's due moment is
     on the step row, joined by its key. A worker may read every open dossier this way every few minutes."""
-    step_due = Q(current_step__finished_at__isnull=True, current_step__due_at__lte=soon)
+    step_due = Q(current_step__finished_at__isnull=True) & due_by_filter(soon, "current_step__")
     return list(
         Dossier.objects.filter(status__in=CLOCK_RUNNING_STATUSES)
-        .filter(Q(due_at__lte=soon) | step_due)
+        .filter(due_by_filter(soon) | step_due)
         .order_by("pk")
         .values_list("pk", flat=True)
     )
@@ -190,10 +196,10 @@ def _wanted(
     directory: Directory,
 ) -> Iterator[Wanted]:
     for deadline in _deadlines(dossier):
-        if deadline.due_at > soon:
+        if not due_by(deadline.due_at, soon):
             continue
         ladder = directory.ladder(deadline.place)
-        if now < deadline.due_at:
+        if before_due_moment(deadline.due_at, now):
             for officer in ladder[Level.ASSIGNEE]:
                 yield Wanted(deadline, WarningKind.DUE_SOON, Level.ASSIGNEE, officer, officer.email)
         elif past_due_moment(deadline.due_at, now):

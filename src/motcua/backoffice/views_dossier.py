@@ -28,7 +28,6 @@ from motcua.backoffice.action_forms import ActionForm, Widget
 from motcua.catalog.forms_schema import ordered_properties
 from motcua.catalog.widgets import Kind
 from motcua.core.errors import DomainError, FieldProblem, NotFound, StaleVersion
-from motcua.dossiers.inbox import forget_tab_counts
 from motcua.dossiers.lifecycle import (
     ACTIONS,
     CreationEvent,
@@ -386,7 +385,6 @@ def dossier_action(request: HttpRequest, code: str, action: str) -> HttpResponse
             chosen, dossier, user, submission, error.errors, message="" if error.errors else str(error.detail)
         )
         return _render(request, dossier, status=error.status, failed=form)
-    forget_tab_counts(user)
     messages.success(request, _("Done: %(action)s.") % {"action": chosen.label})
     # A transfer can take the dossier out of the officer's scope; the inbox is where they carry on then.
     if visible_dossiers(user).filter(code=code).exists():

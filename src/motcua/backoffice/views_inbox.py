@@ -25,11 +25,10 @@ from motcua.dossiers.inbox import (
     SortKey,
     Tab,
     assignable_officers,
-    forget_tab_counts,
     inbox_page,
     tab_counts,
 )
-from motcua.dossiers.lifecycle import ActionName, Status, clock_running, is_finished
+from motcua.dossiers.lifecycle import ACTIONS, ActionName, Status, clock_running, is_finished
 from motcua.dossiers.services.actions import take_action
 from motcua.dossiers.services.actions.payloads import Assign, Forward, Payload
 from motcua.worktime.constants import Punctuality
@@ -52,8 +51,9 @@ SORT_LABELS = {
 # Everything at once is looked at newest first; a work list most urgent first.
 DEFAULT_SORT = {Tab.ALL: f"-{SortKey.RECEIVED}"}
 URGENT_FIRST = str(SortKey.DUE)
+# The actions the bar offers, with their buttons' labels; the page draws one button per entry.
 BULK_ACTIONS = {
-    ActionName.ASSIGN: gettext_lazy("Assign to"),
+    ActionName.ASSIGN: gettext_lazy("Assign"),
     ActionName.FORWARD: gettext_lazy("Forward to the next step"),
 }
 MAX_PAGE = 10_000
@@ -194,6 +194,18 @@ def status_badge(status: str, overdue: bool) -> str:
     return "" if clock_running(status) else "badge-warn"
 
 
+def _bulk_buttons(form: BulkForm) -> list[dict[str, Any]]:
+    """The bar's buttons: an action that takes an assignee (per the lifecycle table) comes with the officer
+    field, and is left out when the user has nobody to assign to."""
+    has_officers = len(cast(forms.ChoiceField, form.fields["assignee"]).choices) > 1
+    buttons = []
+    for action, label in BULK_ACTIONS.items():
+        asks_assignee = any(field.name == "assignee" for field in ACTIONS[action].fields)
+        if has_officers or not asks_assignee:
+            buttons.append({"action": action, "label": label, "asks_assignee": asks_assignee})
+    return buttons
+
+
 def _render_inbox(
     request: HttpRequest, params: QueryDict, bulk_form: BulkForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -203,6 +215,7 @@ def _render_inbox(
     page = inbox_page(request.user, query, now, get_language() or "vi")
     kept = _kept_params(query)
     sorted_params = {**kept, "tab": query.tab, "sort": _sort_value(query)}
+    bulk_form = bulk_form or BulkForm(request.user)
     context = {
         "filters": filters,
         "query": query,
@@ -222,7 +235,8 @@ def _render_inbox(
         "columns": _columns(query, kept),
         "previous_url": _link(sorted_params, page=query.page - 1) if page.has_previous else "",
         "next_url": _link(sorted_params, page=query.page + 1) if page.has_next else "",
-        "bulk_form": bulk_form or BulkForm(request.user),
+        "bulk_form": bulk_form,
+        "bulk_buttons": _bulk_buttons(bulk_form),
         "list_query": _link(sorted_params, page=query.page if query.page > 1 else "")[1:],
         "tab_label": TAB_LABELS[query.tab],
         "selected": set(request.POST.getlist("dossiers")),
@@ -267,7 +281,6 @@ def bulk(request: HttpRequest) -> HttpResponse:
         # The page again, with the officer's selection ticked and the problem beside the field.
         return _render_inbox(request, list_query, form, status=422)
     done, refused = _act_on_each(request, form)
-    forget_tab_counts(request.user)
     if done:
         messages.success(
             request,

@@ -98,11 +98,6 @@ def index766_page(request: HttpRequest) -> HttpResponse:
         "form": form,
         "index": result,
         "judged_on": min(result.period.last, today) if result else None,
-        # Rates as percentages, beside each indicator.
-        "groups": [
-            (group, [(i, None if i.rate is None else 100 * i.rate) for i in group.indicators])
-            for group in (result.groups if result else [])
-        ],
         "tab": "index766",
     }
     return render(request, "backoffice/stats/index766.html", context, status=status)

@@ -34,7 +34,6 @@ from motcua.catalog.widgets import Kind
 from motcua.core.errors import DomainError, FieldProblem, NotFound
 from motcua.core.idempotency import run_once
 from motcua.dossiers.applicants import known_applicant_by_id_number
-from motcua.dossiers.inbox import forget_tab_counts
 from motcua.dossiers.lifecycle import Channel, ResultDelivery
 from motcua.dossiers.models import ApplicantKind, SubmittedAs
 from motcua.dossiers.selectors import dossier_for
@@ -291,7 +290,6 @@ def _accept(request: HttpRequest, page: IntakePage) -> HttpResponse:
     except DomainError as error:
         page.problems += _service_problems(page, error)
         return _render(request, page, status=error.status)
-    forget_tab_counts(user)
     return redirect(f"{reverse('backoffice:intake')}?{urlencode({'done': body['code']})}")
 
 

@@ -26,6 +26,7 @@ from django.db.models import F, OrderBy, Q, QuerySet
 
 from motcua.catalog.models import WorkflowStep
 from motcua.core.memo import timed_cache
+from motcua.dossiers.domain_events import DossierActed
 from motcua.dossiers.lifecycle import (
     ACTIONS,
     CLOCK_RUNNING_STATUSES,
@@ -365,8 +366,8 @@ def _count_tabs(user: AnyUser, now: dt.datetime, cap: int) -> list[TabCount]:
     return counts
 
 
-def _counts_key(user: AnyUser, cap: int) -> str:
-    return f"motcua:inbox-counts:{user.pk}:{cap}"
+def _counts_key(user_id: int | None, cap: int) -> str:
+    return f"motcua:inbox-counts:{user_id}:{cap}"
 
 
 def tab_counts(user: AnyUser, now: dt.datetime, cap: int = COUNT_CAP) -> list[TabCount]:
@@ -376,7 +377,7 @@ def tab_counts(user: AnyUser, now: dt.datetime, cap: int = COUNT_CAP) -> list[Ta
     open dossiers are a small, recent part of the table, and a count that stops after `cap` finds them
     soonest in the status index. Even so a large scope costs several milliseconds per count, so an officer's
     counts are kept for COUNTS_TTL_SECONDS: paging, sorting and filtering do not count again."""
-    key = _counts_key(user, cap)
+    key = _counts_key(user.pk, cap)
     counts = cache.get(key)
     if counts is None:
         with _planned_for_their_values():
@@ -385,9 +386,12 @@ def tab_counts(user: AnyUser, now: dt.datetime, cap: int = COUNT_CAP) -> list[Ta
     return counts
 
 
-def forget_tab_counts(user: AnyUser) -> None:
-    """After the user's own actions, count again on the next page."""
-    cache.delete(_counts_key(user, COUNT_CAP))
+def forget_actor_tab_counts(event: DossierActed) -> None:
+    """After an officer's own action, count again on their next page. A subscriber to every dossier event
+    (DossiersConfig.ready): it runs once the action has committed, so that a page counting at the same time
+    cannot cache the counts of before for COUNTS_TTL_SECONDS after they were forgotten."""
+    if event.actor_id is not None:
+        cache.delete(_counts_key(event.actor_id, COUNT_CAP))
 
 
 def assignable_officers(user: AnyUser) -> QuerySet[User]:

@@ -127,7 +127,7 @@ def is_due_soon(status: str, due_at: dt.datetime | None, now: dt.datetime, cutof
         clock_running(status)
         and due_at is not None
         and not overdue_on(due_at, day_of(now))
-        and due_at <= cutoff
+        and due_by(due_at, cutoff)
     )
 
 
@@ -142,6 +142,26 @@ def past_due_moment(due_at: dt.datetime, now: dt.datetime) -> bool:
 def past_due_filter(now: dt.datetime, prefix: str = "") -> Q:
     """`past_due_moment` as a query on the `due_at` column (reached through `prefix`)."""
     return Q(**{f"{prefix}due_at__lt": now})
+
+
+def before_due_moment(due_at: dt.datetime, now: dt.datetime) -> bool:
+    """The appointment moment is still ahead: at the very moment it is neither ahead nor passed."""
+    return now < due_at
+
+
+def before_due_filter(now: dt.datetime, prefix: str = "") -> Q:
+    """`before_due_moment` as a query on the `due_at` column (reached through `prefix`)."""
+    return Q(**{f"{prefix}due_at__gt": now})
+
+
+def due_by(due_at: dt.datetime, cutoff: dt.datetime) -> bool:
+    """The deadline falls at or before `cutoff` (a warning horizon, or a date the user asks about)."""
+    return due_at <= cutoff
+
+
+def due_by_filter(cutoff: dt.datetime, prefix: str = "") -> Q:
+    """`due_by` as a query on the `due_at` column (reached through `prefix`)."""
+    return Q(**{f"{prefix}due_at__lte": cutoff})
 
 
 def working_minutes_past_due(calendar: WorkingCalendar, due_at: dt.datetime, now: dt.datetime) -> int:

@@ -15,7 +15,7 @@ from motcua.core.errors import NotFound
 from motcua.core.text import fold_vietnamese
 from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
-from motcua.dossiers.punctuality import overdue_filter
+from motcua.dossiers.punctuality import overdue_filter, past_due_filter
 from motcua.org.selectors import agency_by_id, scope_agency_ids
 
 AnyUser = User | AnonymousUser
@@ -104,7 +104,7 @@ def filtered_dossiers(user: AnyUser, filters: DossierFilters) -> QuerySet[Dossie
         late = Q(status__in=CLOCK_RUNNING_STATUSES) & overdue_filter(timezone.now())
         dossiers = dossiers.filter(late) if filters.overdue else dossiers.exclude(late)
     if filters.due_before is not None:
-        dossiers = dossiers.filter(due_at__lt=filters.due_before)
+        dossiers = dossiers.filter(past_due_filter(filters.due_before))
     if filters.assigned_to_me:
         dossiers = dossiers.filter(assignee_id=user.pk)
     if filters.q:

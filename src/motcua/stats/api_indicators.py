@@ -55,7 +55,9 @@ class IndicatorOut(Schema):
     name: str
     numerator: int | None
     denominator: int | None
-    rate: float | None = Field(description="numerator ÷ denominator, 0..1; null when unknown or 0/0.")
+    rate: float | None = Field(
+        description="numerator ÷ denominator as a percentage, 0..100, one decimal; null when unknown or 0/0."
+    )
     points: float | None = Field(description="Null when not scored: outside data, or tracked only.")
     max_points: float
     value: float | None = Field(description="A tracked figure that is not a rate (2.2: working days).")

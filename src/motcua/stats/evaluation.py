@@ -50,11 +50,10 @@ from motcua.worktime.calendar import start_of_day
 from motcua.worktime.constants import Punctuality
 
 CONFIG_FILE = Path(__file__).with_name("evaluation.toml")
+# The scale itself, not a weight: every indicator scores 2, 1 or 0 and the pages show how many scored each.
+# Which class earns which point is configured (evaluation.toml).
 MAX_POINTS = 2
 CRITERIA = 9
-PUNCTUALITY_POINTS = {Punctuality.EARLY: 2, Punctuality.ON_TIME: 1, Punctuality.LATE: 0}
-# Indicator 7: 0 is for a substantiated complaint, which the platform does not record.
-ATTITUDE_POINTS = {Punctuality.EARLY: 2, Punctuality.ON_TIME: 1, Punctuality.LATE: 1}
 NAMES: dict[int, Promise] = {
     1: gettext_lazy("Total time compared with the legal time"),
     2: gettext_lazy("Time taken by each participating agency"),
@@ -78,6 +77,27 @@ class Config:
     dossiers_share_full: float
     dossiers_share_partial: float
     bands: tuple[tuple[str, float, bool], ...]  # (code, threshold, whether the threshold itself is in)
+    punctuality: dict[Punctuality, int]  # indicators 1 and 2: the points of a dossier's or a step's class
+    attitude: dict[Punctuality, int]  # indicator 7: the points of a dossier's class, no complaint recorded
+
+
+def _points_by_class(data: dict[str, Any], table: str) -> dict[Punctuality, int]:
+    """The `[table]` of points per class (early, on_time, late), each a whole number on the scale."""
+    section = data.get(table)
+    if not isinstance(section, dict):
+        raise ValueError(f"{CONFIG_FILE.name}: [{table}] is missing")
+    points = {}
+    for punctuality in Punctuality:
+        value = section.get(punctuality.value)
+        if type(value) is not int or not 0 <= value <= MAX_POINTS:
+            raise ValueError(
+                f"{CONFIG_FILE.name}: {table}.{punctuality.value} must be a whole number from 0 to "
+                f"{MAX_POINTS}, not {value!r}"
+            )
+        points[punctuality] = value
+    if unknown := section.keys() - {p.value for p in Punctuality}:
+        raise ValueError(f"{CONFIG_FILE.name}: [{table}] has unknown keys: {sorted(unknown)}")
+    return points
 
 
 def parse_config(data: dict[str, Any]) -> Config:
@@ -96,6 +116,8 @@ def parse_config(data: dict[str, Any]) -> Config:
         dossiers_share_full=float(data["online"]["dossiers_share_full"]),
         dossiers_share_partial=float(data["online"]["dossiers_share_partial"]),
         bands=tuple(sorted(bands, key=lambda b: -b[1])),
+        punctuality=_points_by_class(data, "punctuality"),
+        attitude=_points_by_class(data, "attitude"),
     )
 
 
@@ -200,8 +222,8 @@ def _steps_points(steps: list[DossierStep]) -> tuple[int | None, str]:
         outcome = step_outcome(step)
         if outcome is None:
             continue
-        points = PUNCTUALITY_POINTS[outcome]
-        by_agency[step.agency_id] = min(points, by_agency.get(step.agency_id, 2))
+        points = config().punctuality[outcome]
+        by_agency[step.agency_id] = min(points, by_agency.get(step.agency_id, points))
     if not by_agency:
         return None, _("No step has been finished yet.")
     detail = "; ".join(f"{agency_by_id(a).name}: {p}" for a, p in by_agency.items())
@@ -227,8 +249,9 @@ def dossier_evaluation(dossier: Dossier, now: dt.datetime) -> Evaluation:
     criteria = [
         _criterion(
             1,
-            PUNCTUALITY_POINTS[outcome] if outcome else None,
-            _("End of processing against the due date: early 2, on time 1, late 0."),
+            config().punctuality[outcome] if outcome else None,
+            _("End of processing against the due date: early %(early)d, on time %(on_time)d, late %(late)d.")
+            % config().punctuality,
             "" if ended else not_ended,
         ),
         _criterion(2, steps_points, _("Each agency's steps against their due dates."), steps_detail),
@@ -243,8 +266,8 @@ def dossier_evaluation(dossier: Dossier, now: dt.datetime) -> Evaluation:
         *_defaults()[:1],
         _criterion(
             7,
-            ATTITUDE_POINTS[outcome] if outcome else None,
-            _("Early 2, on time 1."),
+            config().attitude[outcome] if outcome else None,
+            _("Early %(early)d, on time %(on_time)d, late without a complaint %(late)d.") % config().attitude,
             str(NO_COMPLAINTS_NOTE),
         ),
         *_defaults()[1:],
@@ -265,11 +288,19 @@ def _average(distribution: dict[int, int]) -> float | None:
     return round(sum(p * n for p, n in distribution.items()) / count, 2) if count else None
 
 
+def _by_points(points: dict[Punctuality, int], counts: dict[Punctuality, int]) -> dict[int, int]:
+    """How many scored each point, from how many fell in each class and the points of each class."""
+    distribution = {2: 0, 1: 0, 0: 0}
+    for punctuality, count in counts.items():
+        distribution[points[punctuality]] += count
+    return distribution
+
+
 def _steps_distribution(steps: Any) -> dict[int, int]:
     classes = steps.annotate(punctuality=finished_punctuality_sql()).aggregate(
         **{str(c): Count("id", filter=Q(punctuality=c)) for c in Punctuality}
     )
-    return {points: classes[str(c)] for c, points in PUNCTUALITY_POINTS.items()}
+    return _by_points(config().punctuality, {c: classes[str(c)] for c in Punctuality})
 
 
 def _contacts_distribution(steps: Any) -> dict[int, int]:
@@ -339,8 +370,13 @@ def unit_evaluation(agency_ids: Iterable[int], period: Period, subject: str = ""
         .items()
     }
     resolved = flows["early"] + flows["on_time"] + flows["late"]
-    punctuality = {2: flows["early"], 1: flows["on_time"], 0: flows["late"]}
-    attitude = {2: flows["early"], 1: flows["on_time"] + flows["late"], 0: 0}
+    classes = {
+        Punctuality.EARLY: flows["early"],
+        Punctuality.ON_TIME: flows["on_time"],
+        Punctuality.LATE: flows["late"],
+    }
+    punctuality = _by_points(config().punctuality, classes)
+    attitude = _by_points(config().attitude, classes)
     one_stop = {2: resolved, 1: 0, 0: 0}
     steps = DossierStep.objects.filter(
         agency_id__in=agency_ids,
@@ -357,7 +393,8 @@ def unit_evaluation(agency_ids: Iterable[int], period: Period, subject: str = ""
             2,
             _average(step_points),
             _("Steps of the unit finished in the period: %d.") % sum(step_points.values()),
-            _("Each step against its due date: early 2, on time 1, late 0."),
+            _("Each step against its due date: early %(early)d, on time %(on_time)d, late %(late)d.")
+            % config().punctuality,
             distribution=step_points,
         ),
         _criterion(

@@ -23,6 +23,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.core.toml_config import toml_config
 from motcua.dossiers.lifecycle import Channel
+from motcua.stats import counters
 from motcua.stats.contributions import RECEIVED_COLUMN
 from motcua.stats.models import OpenTally, UnitFieldTally
 from motcua.stats.periods import Period, cover
@@ -40,7 +41,7 @@ class Indicator:
     group: str
     numerator: int | None
     denominator: int | None
-    rate: float | None  # 0..1
+    rate: float | None  # a percentage, 0..100, one decimal (stats.counters.rate)
     points: float | None  # None: not scored (outside data, or tracked without points)
     max_points: float
     formula: str
@@ -353,12 +354,13 @@ def _measures(agency_ids: list[int], period: Period, today: dt.date) -> dict[str
     return out
 
 
-def _points(rule: IndicatorRule, rate: float | None) -> float | None:
+def _points(rule: IndicatorRule, share: float | None) -> float | None:
+    """Points from the exact share (0..1, like `full_at`), not from the rounded rate that is shown."""
     if rule.source == "outside" or not rule.max:
         return None
-    if rate is None:
+    if share is None:
         return rule.max if rule.when_empty == "full" else 0.0
-    return round(rule.max * min(1.0, rate / rule.full_at), 2)
+    return round(rule.max * min(1.0, share / rule.full_at), 2)
 
 
 def _indicator(rule: IndicatorRule, measures: dict[str, int], minutes_per_day: int) -> Indicator:
@@ -367,14 +369,13 @@ def _indicator(rule: IndicatorRule, measures: dict[str, int], minutes_per_day: i
     if rule.source == "platform":
         numerator_key, denominator_key = MEASURES[rule.code]
         numerator, denominator = measures.get(numerator_key), measures.get(denominator_key)
-    value = None
-    rate = None
+    value = share = rate = None
     if numerator is not None and denominator:
         if rule.code == "2.2":
             value = round(numerator / denominator / minutes_per_day, 2)
         else:
-            rate = numerator / denominator
-    points = _points(rule, rate)
+            share, rate = numerator / denominator, counters.rate(numerator, denominator)
+    points = _points(rule, share)
     notes = [str(text.note)] if text.note else []
     if rule.source == "platform" and rule.max and denominator == 0:
         notes.append(

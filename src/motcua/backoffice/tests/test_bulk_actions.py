@@ -10,7 +10,8 @@ import pytest
 import time_machine
 from django.test import Client
 
-from motcua.dossiers.lifecycle import Status
+from motcua.backoffice import views_inbox
+from motcua.dossiers.lifecycle import ActionName, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.tests.inbox_fixtures import Desk, local
 
@@ -125,3 +126,17 @@ def test_officers_offered_are_those_of_the_units_the_leader_leads(desk):
     assert '<option value="counter">' not in html and '<option value="other_specialist">' not in html
     # Only a leader assigns: the counter officer's bar offers forwarding alone.
     assert 'name="assignee"' not in counter_html and 'value="forward"' in counter_html
+
+
+def test_the_bar_draws_one_button_per_bulk_action_from_the_view(desk, monkeypatch):
+    at_appraisal(desk, "2025-10-09 08:00")
+    # The template names no action: a relabelled or a further action shows up without touching it.
+    monkeypatch.setattr(
+        views_inbox, "BULK_ACTIONS", {**views_inbox.BULK_ACTIONS, ActionName.SEND_BACK: "Send them back"}
+    )
+    with time_machine.travel(local(NOW), tick=False):
+        html = signed_in(desk, "leader").get("/office/?tab=unit").content.decode()
+    buttons = re.findall(r'<button type="submit"[^>]* name="action" value="([^"]+)">', html)
+    assert buttons == [ActionName.ASSIGN, ActionName.FORWARD, ActionName.SEND_BACK]
+    # The officer field comes with the action that takes an assignee in the lifecycle table, once.
+    assert html.count('name="assignee"') == 1

@@ -1,16 +1,21 @@
 """The 9-indicator evaluation of dossiers walked through the real services, and of their unit over October.
 Office hours 08:00–12:00, 13:00–17:00; 3 working days; steps: appraisal 12 h, approval 8 h, registry 4 h. The
-procedure is offered fully online; publicity (6) and feedback (8) take their configured default, 2."""
+procedure is offered fully online; publicity (6) and feedback (8) take their configured default, 2. The points
+come from evaluation.toml: a changed value changes the score, a missing or wrong one is named."""
 
 from __future__ import annotations
 
 import datetime as dt
+import tomllib
+from typing import Any
 
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from motcua.dossiers.models import Dossier
+from motcua.stats import evaluation
 from motcua.stats.evaluation import band_of, dossier_evaluation, unit_evaluation
 from motcua.stats.periods import Period
 from motcua.stats.tests.indicators_walk import act, at, receive, submit_online, supplement_round, user
@@ -188,3 +193,59 @@ def test_the_page_does_not_reveal_a_dossier_outside_the_scope(walked):
     response = _page("other_leader", f"/office/stats/evaluation/?dossier={walked.codes['A']}")
     assert response.status_code == 404
     assert f"No dossier {walked.codes['A']} is visible to you." in response.content.decode()
+
+
+# --- the points come from evaluation.toml ------------------------------------------------------------------
+
+
+def _shipped() -> dict[str, Any]:
+    with evaluation.CONFIG_FILE.open("rb") as source:
+        return tomllib.load(source)
+
+
+def test_the_points_of_a_class_follow_the_file(walked, monkeypatch):
+    late = Dossier.objects.get(code=walked.codes["B"])
+    before = dossier_evaluation(late, at("2026-10-13 12:00"))
+    data = _shipped()
+    data["punctuality"]["late"] = 1
+    data["attitude"]["late"] = 0
+    changed = evaluation.parse_config(data)
+    monkeypatch.setattr(evaluation, "config", lambda: changed)
+    with translation.override("en"):
+        after = dossier_evaluation(late, at("2026-10-13 12:00"))
+    # 1 and 2 (its late appraisal) now score 1 instead of 0; 7 scores 0 instead of 1: the total gains 1.
+    assert [before.criteria[i].score for i in (0, 1, 6)] == [0, 0, 1]
+    assert [after.criteria[i].score for i in (0, 1, 6)] == [1, 1, 0]
+    assert after.total == before.total + 1
+    # The basis states the points in force.
+    assert after.criteria[0].basis.endswith("early 2, on time 1, late 1.")
+    unit = unit_evaluation([walked.department.pk], OCTOBER)
+    # The unit: A early, B late; a late dossier is now worth 1 on indicator 1 and 0 on indicator 7.
+    assert unit.criteria[0].distribution == {2: 1, 1: 1, 0: 0}
+    assert unit.criteria[6].distribution == {2: 1, 1: 0, 0: 1}
+
+
+@pytest.mark.parametrize(
+    ("table", "key", "value", "named"),
+    [
+        ("punctuality", "late", None, "punctuality.late"),
+        ("attitude", "on_time", 3, "attitude.on_time"),
+        ("attitude", "early", "2", "attitude.early"),
+        ("punctuality", "very_late", 0, "very_late"),
+    ],
+)
+def test_a_missing_or_wrong_value_is_named(table, key, value, named):
+    data = _shipped()
+    if value is None:
+        del data[table][key]
+    else:
+        data[table][key] = value
+    with pytest.raises(ValueError, match=named):
+        evaluation.parse_config(data)
+
+
+def test_a_missing_table_is_named():
+    data = _shipped()
+    del data["attitude"]
+    with pytest.raises(ValueError, match=r"\[attitude\] is missing"):
+        evaluation.parse_config(data)

@@ -97,14 +97,16 @@ def test_indicators_after_the_period_judge_open_dossiers_at_its_last_day(october
     # T' = 31/10: the dossier due 20/10 is late, the one due 5/11 within its deadline.
     # 2.1: on time = 4 + 3 settled + (2 − 1) open within = 8 of 10 → 80 % → 20 × 0.8 = 16 points.
     assert (found["2.1"].numerator, found["2.1"].denominator, found["2.1"].points) == (8, 10, 16.0)
-    assert found["2.1"].rate == pytest.approx(0.8)
+    assert found["2.1"].rate == 80.0
     # 2.2: 4800 minutes over 6 results = 800 minutes = 1.67 working days; tracked, no points.
     assert (found["2.2"].numerator, found["2.2"].denominator) == (4800, 6)
     assert found["2.2"].value == 1.67 and found["2.2"].points is None and found["2.2"].max_points == 0
     # 3.3: 6 of 10 online = 60 % ≥ 50 % → all 6 points; the counter and post shares are only tracked.
     assert (found["3.3"].numerator, found["3.3"].points) == (6, 6.0)
-    assert (found["3.3b"].numerator, found["3.3b"].rate, found["3.3b"].points) == (4, 0.4, None)
+    assert (found["3.3b"].numerator, found["3.3b"].rate, found["3.3b"].points) == (4, 40.0, None)
     assert (found["3.3c"].numerator, found["3.3c"].rate) == (0, 0.0)
+    # 4.1: the rate is the percentage shown, to one decimal; the points come from the exact share.
+    assert found["4.1"].rate == 66.7
     # 4.1: 4 electronic results of 6 results → 6 × 4/6 = 4 points. 4.2: 6 of 10 digitised → 4 × 0.6 = 2.4.
     assert (found["4.1"].numerator, found["4.1"].denominator, found["4.1"].points) == (4, 6, 4.0)
     assert (found["4.2"].numerator, found["4.2"].denominator, found["4.2"].points) == (6, 10, 2.4)

@@ -141,7 +141,7 @@ def test_the_api_gives_the_index_of_the_users_unit(five_dossiers):
         "name": "",
         "numerator": 2,
         "denominator": 5,
-        "rate": 0.4,
+        "rate": 40.0,
         "points": 8.0,
         "max_points": 20.0,
         "value": None,

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from motcua.core.errors import InvalidInput, PermissionDenied
 from motcua.dossiers.models import Dossier, UploadedFile
 from motcua.dossiers.policy import signer_capacity
+from motcua.dossiers.punctuality import before_due_moment, past_due_moment
 from motcua.dossiers.services.actions.engine import ActionContext, handles, take_action
 from motcua.dossiers.services.actions.payloads import Apologise, IssueResult, ReturnResult, Stop, Withdraw
 from motcua.dossiers.services.actions.steps import close_current_step
@@ -73,7 +74,10 @@ def _withdraw(ctx: ActionContext[Withdraw]) -> None:
 def _apologise(ctx: ActionContext[Apologise]) -> None:
     dossier = ctx.dossier
     new_date = ctx.payload.new_appointment
-    if new_date <= ctx.now or (dossier.due_at is not None and new_date <= dossier.due_at):
+    # To the minute, as the alerts that prompted the apology (ADR 0009): the promise is a new moment.
+    if not before_due_moment(new_date, ctx.now) or (
+        dossier.due_at is not None and not past_due_moment(dossier.due_at, new_date)
+    ):
         raise InvalidInput.field(
             "new_appointment",
             "too_early",
@@ -85,7 +89,7 @@ def _apologise(ctx: ActionContext[Apologise]) -> None:
         reason=ctx.payload.reason,
         new_appointment=new_date.isoformat(),
         original_due_at=dossier.due_at.isoformat() if dossier.due_at else None,
-        after_due_date=dossier.due_at is not None and ctx.now > dossier.due_at,
+        after_due_date=dossier.due_at is not None and past_due_moment(dossier.due_at, ctx.now),
     )
 
 
