@@ -20,7 +20,15 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from motcua.catalog.eform import EField, bind, browser_messages, errors_by_field, leaves, read_answers
+from motcua.catalog.eform import (
+    EField,
+    bind,
+    browser_messages,
+    errors_by_field,
+    field_id,
+    leaves,
+    read_answers,
+)
 from motcua.catalog.models import RequiredDocument
 from motcua.core.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
 from motcua.dossiers.models import UploadedFile
@@ -161,7 +169,7 @@ class UploadSlot:
 
     @property
     def id(self) -> str:
-        return "field-" + self.name.replace(".", "-")
+        return field_id(self.name)
 
     @property
     def error_id(self) -> str:
