@@ -30,6 +30,7 @@ from motcua.catalog.eform import (
     read_answers,
 )
 from motcua.catalog.models import RequiredDocument
+from motcua.catalog.widgets import error_id
 from motcua.core.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
 from motcua.dossiers.models import UploadedFile
 from motcua.portal import applications, selectors
@@ -173,7 +174,7 @@ class UploadSlot:
 
     @property
     def error_id(self) -> str:
-        return f"{self.id}-error"
+        return error_id(self.id)
 
 
 def _copies_text(requirement: RequiredDocument) -> str:
