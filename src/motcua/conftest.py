@@ -15,6 +15,7 @@ from django.test import Client
 from motcua.catalog.constants import OnlineLevel, ProcedureLevel
 from motcua.catalog.models import Case, Field, Procedure, ProcedureVersion, RequiredDocument, WorkflowStep
 from motcua.core.memo import clear_reference_caches
+from motcua.dossiers.services.intake import Applicant
 from motcua.org.constants import AgencyKind, Role, UnitLevel
 from motcua.org.models import AdministrativeUnit, Agency
 from motcua.org.services import create_citizen, create_staff, issue_api_token
@@ -34,6 +35,16 @@ BIRTH_FORM = {
 }
 VALID_FORM = {"child_name": "Nguyễn Văn Bé", "child_birth_date": "2026-11-01", "child_sex": "nam"}
 CITIZEN_ID = "001090012345"
+# The applicant of the dossiers the printing and indicator walks file.
+APPLICANT = Applicant(
+    kind="person",
+    full_name="Nguyễn Thị Mai",
+    id_number=CITIZEN_ID,
+    date_of_birth=dt.date(1990, 5, 4),
+    phone="0912345678",
+    email="mai@example.vn",
+    address="1 Phố Huế, Hà Nội",
+)
 
 
 @pytest.fixture(autouse=True)

@@ -420,7 +420,7 @@ def _anchor(name: str, known: set[str]) -> str:
     if name in known:
         return _html_id(name)
     if name.startswith(f"{eform.FORM_PREFIX}."):
-        return "field-" + name.replace(".", "-")
+        return eform.field_id(name)
     if name.startswith("documents"):
         return "intake-documents"
     return "intake-procedure-section" if name in ("channel", "receiving_unit") else "intake-decision"

@@ -40,6 +40,11 @@ TEXTAREA_FROM_LENGTH = 256
 MAX_RADIO_CHOICES = 4
 
 
+def field_id(name: str) -> str:
+    """The HTML id of the input named `name` (a problem's path), which error summaries link to."""
+    return "field-" + name.replace(".", "-")
+
+
 @dataclass(frozen=True)
 class EField:
     """One field on the page; `name` is both its HTML name and the path of the problems about it."""
@@ -61,7 +66,7 @@ class EField:
 
     @property
     def id(self) -> str:
-        return "field-" + self.name.replace(".", "-")
+        return field_id(self.name)
 
     @property
     def is_group(self) -> bool:

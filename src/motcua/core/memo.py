@@ -12,7 +12,8 @@ from collections.abc import Callable, Hashable
 from time import monotonic
 from typing import Any, Generic, ParamSpec, TypeVar
 
-from django.db import transaction
+from django.db import models, transaction
+from django.db.models.signals import post_delete, post_save
 
 # How long another process may serve a copy older than an edit: a minute is a short wait for a catalogue or
 # calendar change, and spares the database several queries on every request.
@@ -64,3 +65,12 @@ def clear_reference_caches(*args: Any, **kwargs: Any) -> None:
     # clearing again once the change is committed drops that copy too.
     if transaction.get_connection().in_atomic_block:
         transaction.on_commit(_clear_all)
+
+
+def clear_caches_on_change(*watched: type[models.Model]) -> None:
+    """Make saves and deletions of `watched` (reference data) drop this process's cached copies."""
+    for model in watched:
+        for change, signal in (("saved", post_save), ("deleted", post_delete)):
+            signal.connect(
+                clear_reference_caches, sender=model, dispatch_uid=f"reference-{model._meta.label}-{change}"
+            )

@@ -53,6 +53,13 @@ class LookOnlyInline(LookOnly, admin.TabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
+    # The foreign keys the rows show, fetched with them.
+    shown_relations: tuple[str, ...] = ()
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        rows = super().get_queryset(request)
+        # select_related() without names would follow every foreign key.
+        return rows.select_related(*self.shown_relations) if self.shown_relations else rows
 
 
 def _local(moment: Any) -> str:
@@ -63,27 +70,21 @@ class StepInline(LookOnlyInline):
     model = DossierStep
     fields = ["name", "role", "agency", "assignee", "started_at", "due_at", "finished_at", "outcome"]
     verbose_name_plural = _("steps")
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("agency", "assignee")
+    shown_relations = ("agency", "assignee")
 
 
 class EventInline(LookOnlyInline):
     model = DossierEvent
     fields = ["version", "at", "action", "from_status", "to_status", "actor", "actor_unit", "note"]
     verbose_name_plural = _("history")
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("actor", "actor_unit")
+    shown_relations = ("actor", "actor_unit")
 
 
 class NoteInline(LookOnlyInline):
     model = DossierNote
     fields = ["created_at", "author", "author_unit", "text"]
     verbose_name_plural = _("officers' notes")
-
-    def get_queryset(self, request: HttpRequest) -> Any:
-        return super().get_queryset(request).select_related("author", "author_unit")
+    shown_relations = ("author", "author_unit")
 
 
 class RatingInline(LookOnly, admin.StackedInline):

@@ -422,8 +422,23 @@ class DelegationStateFilter(admin.SimpleListFilter):
         return queryset
 
 
+class RevocableAdmin(admin.ModelAdmin):
+    """Records that are issued through a service and then only seen and revoked, never edited or deleted, so
+    the service's rules and trail always apply. Revoking asks for the model's change permission."""
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_revoke_permission(self, request: HttpRequest) -> bool:
+        opts = self.model._meta
+        return request.user.has_perm(f"{opts.app_label}.change_{opts.model_name}")
+
+
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin):
+class DelegationAdmin(RevocableAdmin):
     """Delegations are shown here, granted through `grant_delegation` and revoked through `revoke_delegation`:
     never edited, so the 36-month and no-sub-delegation rules and the audit trail always apply."""
 
@@ -433,15 +448,6 @@ class DelegationAdmin(admin.ModelAdmin):
     search_fields = ["grantor__username", "delegate__username", "delegate__last_name", "decision_number"]
     inlines = [DelegationAuditInline]
     actions = ["revoke_delegations"]
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_revoke_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("org.change_delegation")
 
     @admin.display(description=_("procedures"))
     def procedures(self, delegation: Delegation) -> str:
@@ -518,7 +524,7 @@ class DelegationAdmin(admin.ModelAdmin):
 
 
 @admin.register(ApiToken)
-class ApiTokenAdmin(admin.ModelAdmin):
+class ApiTokenAdmin(RevocableAdmin):
     """Tokens are issued through the API, which shows a key once; here they are only seen and revoked."""
 
     list_display = ["prefix", "user", "created_at", "last_used_at", "revoked_at"]
@@ -530,15 +536,6 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_revoke_permission(self, request: HttpRequest) -> bool:
-        return request.user.has_perm("org.change_apitoken")
 
     @admin.action(description=_("Revoke the selected tokens"), permissions=["revoke"])
     def revoke_tokens(self, request: HttpRequest, queryset: QuerySet[ApiToken]) -> None:

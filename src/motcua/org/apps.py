@@ -1,5 +1,4 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_delete, post_save
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +8,7 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from motcua.core.memo import clear_reference_caches
+        from motcua.core.memo import clear_caches_on_change
         from motcua.org.models import Agency
 
-        for signal in (post_save, post_delete):
-            signal.connect(clear_reference_caches, sender=Agency, dispatch_uid=f"org-agency-{signal}")
+        clear_caches_on_change(Agency)

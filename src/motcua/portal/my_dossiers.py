@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core.errors import Conflict, FieldProblem, InvalidInput, NotFound
+from motcua.core.text import written_text
 from motcua.dossiers.lifecycle import (
     ACTIONS,
     ActionName,
@@ -233,11 +234,7 @@ def payment_due(events: Iterable[DossierEvent]) -> int | None:
 
 def withdraw(user: AnyUser, code: str, expected_version: int, reason: str) -> Dossier:
     """Withdraw at the applicant's request; the reason goes with the event for the officers."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise InvalidInput.field("reason", "required", _("Say why you withdraw the dossier."))
-    if len(reason) > MAX_REASON:
-        raise InvalidInput.field("reason", "too_long", _("At most %d characters.") % MAX_REASON)
+    reason = written_text(reason, "reason", MAX_REASON, missing=_("Say why you withdraw the dossier."))
     dossier = my_dossier(user, code)
     return actions.withdraw(dossier, user, version=expected_version, note=reason)  # type: ignore[arg-type]
 

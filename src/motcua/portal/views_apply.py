@@ -20,8 +20,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from motcua.catalog.eform import EField, bind, browser_messages, errors_by_field, leaves, read_answers
+from motcua.catalog.eform import (
+    EField,
+    bind,
+    browser_messages,
+    errors_by_field,
+    field_id,
+    leaves,
+    read_answers,
+)
 from motcua.catalog.models import RequiredDocument
+from motcua.catalog.widgets import error_id
 from motcua.core.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
 from motcua.dossiers.models import UploadedFile
 from motcua.portal import applications, selectors
@@ -161,11 +170,11 @@ class UploadSlot:
 
     @property
     def id(self) -> str:
-        return "field-" + self.name.replace(".", "-")
+        return field_id(self.name)
 
     @property
     def error_id(self) -> str:
-        return f"{self.id}-error"
+        return error_id(self.id)
 
 
 def _copies_text(requirement: RequiredDocument) -> str:
@@ -273,6 +282,18 @@ def _draft(request: HttpRequest, pk: int) -> ApplicationDraft:
         raise Http404(str(error)) from None
 
 
+def _open_draft(request: HttpRequest, pk: int) -> tuple[ApplicationDraft, ApplicationForm] | HttpResponse:
+    """The draft still being written, with its form; or where to go instead: the submitted page once it is
+    sent, the unavailable page when its procedure is no longer offered online."""
+    draft = _draft(request, pk)
+    if draft.dossier_id is not None:
+        return redirect("portal:application-submitted", pk=pk)
+    try:
+        return draft, applications.application_form(draft)
+    except DomainError as error:
+        return unavailable(request, error, draft.procedure.local_code)
+
+
 def _store_posted_files(
     request: HttpRequest, draft: ApplicationDraft, form: ApplicationForm
 ) -> list[FieldProblem]:
@@ -295,13 +316,10 @@ def _store_posted_files(
 def application(request: HttpRequest, pk: int) -> HttpResponse:
     """The application form: GET shows the draft (with its problems after ?check=1); POST saves it, and then
     removes a document, goes on to the review, or stays."""
-    draft = _draft(request, pk)
-    if draft.dossier_id is not None:
-        return redirect("portal:application-submitted", pk=pk)
-    try:
-        form = applications.application_form(draft)
-    except DomainError as error:
-        return unavailable(request, error, draft.procedure.local_code)
+    opened = _open_draft(request, pk)
+    if isinstance(opened, HttpResponse):
+        return opened
+    draft, form = opened
     if request.method != "POST":
         problems = applications.check_application(request.user, draft) if request.GET.get("check") else []
         return _render_application(
@@ -476,13 +494,10 @@ def _answers(fields: Iterable[EField], answers: dict[str, str], skip_empty: bool
 @login_required
 def review(request: HttpRequest, pk: int) -> HttpResponse:
     """GET: everything entered, for a last look. POST: submit, once."""
-    draft = _draft(request, pk)
-    if draft.dossier_id is not None:
-        return redirect("portal:application-submitted", pk=pk)
-    try:
-        form = applications.application_form(draft)
-    except DomainError as error:
-        return unavailable(request, error, draft.procedure.local_code)
+    opened = _open_draft(request, pk)
+    if isinstance(opened, HttpResponse):
+        return opened
+    draft, form = opened
     if request.method == "POST":
         return _submit(request, draft, form)
     if applications.check_application(request.user, draft):

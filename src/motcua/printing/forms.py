@@ -360,35 +360,36 @@ def _head_signature(record: DossierRecord, event: DossierEvent, unit: Agency) ->
     )
 
 
-def apology(record: DossierRecord) -> PrintedForm:
-    event = _required_event(record, (ActionName.APOLOGISE,), _("No apology has been issued for dossier %s."))
+def _head_notice(record: DossierRecord, slug: str, event: DossierEvent, **specific: Any) -> PrintedForm:
+    """A notice the competent authority's head signs about a decision on the dossier (apology, stop): dated
+    and issued by the unit that recorded the event, with the event's reason."""
     day = local_day(event.at)
     unit = _event_unit(event, record.dossier.competent_authority_id)
     return _dossier_form(
         record,
-        form_in_force("apology", day),
+        form_in_force(slug, day),
         unit,
         day,
         reason=str(event.data.get("reason", "")),
+        signatures=[_head_signature(record, event, unit)],
+        **specific,
+    )
+
+
+def apology(record: DossierRecord) -> PrintedForm:
+    event = _required_event(record, (ActionName.APOLOGISE,), _("No apology has been issued for dossier %s."))
+    return _head_notice(
+        record,
+        "apology",
+        event,
         original_appointment=moment_text(_moment_from_data(event.data.get("original_due_at"))),
         new_appointment=moment_text(_moment_from_data(event.data.get("new_appointment"))),
-        signatures=[_head_signature(record, event, unit)],
     )
 
 
 def stop(record: DossierRecord) -> PrintedForm:
     event = _required_event(record, (ActionName.STOP,), _("Processing of dossier %s has not been stopped."))
-    day = local_day(event.at)
-    unit = _event_unit(event, record.dossier.competent_authority_id)
-    return _dossier_form(
-        record,
-        form_in_force("stop", day),
-        unit,
-        day,
-        reason=str(event.data.get("reason", "")),
-        stopped=moment_text(event.at),
-        signatures=[_head_signature(record, event, unit)],
-    )
+    return _head_notice(record, "stop", event, stopped=moment_text(event.at))
 
 
 # --- Mẫu 05 (2018) / 06 (2025): process control slip ------------------------------------------------------

@@ -8,13 +8,7 @@ class WorktimeConfig(AppConfig):
     verbose_name = _("Working calendar")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
-
+        from motcua.core.memo import clear_caches_on_change
         from motcua.worktime.models import CalendarOverride, ProvinceCalendarSettings
-        from motcua.worktime.services import calendar_changed
 
-        for model in (CalendarOverride, ProvinceCalendarSettings):
-            post_save.connect(calendar_changed, sender=model, dispatch_uid=f"worktime-saved-{model.__name__}")
-            post_delete.connect(
-                calendar_changed, sender=model, dispatch_uid=f"worktime-deleted-{model.__name__}"
-            )
+        clear_caches_on_change(CalendarOverride, ProvinceCalendarSettings)

@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.conf import settings
 
-from motcua.core.memo import clear_reference_caches, timed_cache
+from motcua.core.memo import timed_cache
 from motcua.worktime.calendar import DayOverride, OfficeHours, WorkingCalendar
 from motcua.worktime.constants import DayKind
 from motcua.worktime.models import CalendarOverride, ProvinceCalendarSettings
@@ -36,8 +34,3 @@ def _calendar_of(province_code: str) -> WorkingCalendar:
     )
     office_hours = OfficeHours.parse(office_hours_text) if office_hours_text else OfficeHours()
     return WorkingCalendar(overrides, office_hours)
-
-
-def calendar_changed(sender: type, **kwargs: Any) -> None:
-    """Receiver for saves and deletes of overrides and settings: the cached calendars are out of date."""
-    clear_reference_caches()

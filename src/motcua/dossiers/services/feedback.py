@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.core.errors import Conflict, InvalidInput, PermissionDenied
+from motcua.core.text import written_text
 from motcua.dossiers.lifecycle import may_be_rated
 from motcua.dossiers.models import DossierNote, Rating, RatingChannel, Satisfaction
 from motcua.dossiers.selectors import dossier_for
@@ -34,9 +35,7 @@ def rate_dossier(
         raise InvalidInput.field("score", "choice", _("Choose one of: %s.") % ", ".join(Satisfaction.values))
     if channel not in RatingChannel.values:
         raise InvalidInput.field("channel", "choice", _("Unknown rating channel."))
-    comment = (comment or "").strip()
-    if len(comment) > MAX_COMMENT:
-        raise InvalidInput.field("comment", "too_long", _("At most %d characters.") % MAX_COMMENT)
+    comment = written_text(comment, "comment", MAX_COMMENT)
     dossier = dossier_for(actor, code)
     if channel == RatingChannel.PORTAL:
         allowed = dossier.applicant_user_id == actor.pk
@@ -62,11 +61,7 @@ def rate_dossier(
 
 def add_note(actor: User, code: str, text: str, now: dt.datetime | None = None) -> DossierNote:
     """A note for the other officers who handle the dossier; the applicant never sees it."""
-    text = (text or "").strip()
-    if not text:
-        raise InvalidInput.field("text", "required", _("Write the note."))
-    if len(text) > MAX_NOTE:
-        raise InvalidInput.field("text", "too_long", _("At most %d characters.") % MAX_NOTE)
+    text = written_text(text, "text", MAX_NOTE, missing=_("Write the note."))
     dossier = dossier_for(actor, code)
     units = roles_by_agency(actor)
     if not units:

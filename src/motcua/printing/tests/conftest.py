@@ -13,25 +13,16 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from pypdf import PdfReader
 
 from motcua.catalog.models import ProcedureVersion
-from motcua.conftest import CITIZEN_ID, PDF_BYTES, VALID_FORM, World
+from motcua.conftest import APPLICANT, PDF_BYTES, VALID_FORM, World
 from motcua.core.memo import clear_reference_caches
 from motcua.dossiers.models import Dossier, SubmittedAs
 from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.files import store_upload
-from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
+from motcua.dossiers.services.intake import AttachedDocument, Intake, create_dossier
 from motcua.org.models import StaffRole
 
 VN = dt.timezone(dt.timedelta(hours=7))
 BASE_URL = "http://testserver"
-APPLICANT = Applicant(
-    kind="person",
-    full_name="Nguyễn Thị Mai",
-    id_number=CITIZEN_ID,
-    date_of_birth=dt.date(1990, 5, 4),
-    phone="0912345678",
-    email="mai@example.vn",
-    address="1 Phố Huế, Hà Nội",
-)
 OFFICER_NAMES = {
     "counter": ("Trần Văn", "Nhận"),
     "specialist": ("Lê Thị", "Thẩm"),

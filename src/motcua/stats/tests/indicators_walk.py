@@ -10,23 +10,13 @@ from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from motcua.catalog.models import ProcedureVersion, RequiredDocument
-from motcua.conftest import CITIZEN_ID, PDF_BYTES, VALID_FORM, World
+from motcua.conftest import APPLICANT, PDF_BYTES, VALID_FORM, World
 from motcua.dossiers.models import Dossier, SubmittedAs
 from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.feedback import rate_dossier
 from motcua.dossiers.services.files import store_upload
-from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
+from motcua.dossiers.services.intake import AttachedDocument, Intake, create_dossier
 from motcua.worktime.calendar import LOCAL_TZ
-
-APPLICANT = Applicant(
-    kind="person",
-    full_name="Nguyễn Thị Mai",
-    id_number=CITIZEN_ID,
-    date_of_birth=dt.date(1990, 5, 4),
-    phone="0912345678",
-    email="mai@example.vn",
-    address="1 Phố Huế, Hà Nội",
-)
 
 
 def at(text: str) -> dt.datetime:
