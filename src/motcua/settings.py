@@ -180,8 +180,7 @@ MOTCUA_766_MAX_SUPPLEMENTS_ON_TIME = int(os.environ.get("MOTCUA_766_MAX_SUPPLEME
 # The data cut-off day of periodic reports (Decree 09/2019: from the 15th of the month before the period to
 # the 14th of its last month [K]); 0 reports calendar months.
 MOTCUA_REPORT_CUTOFF_DAY = int(os.environ.get("MOTCUA_REPORT_CUTOFF_DAY", "14"))
-# The leader's dashboard: "due soon" within this many working days, and how often it refreshes itself.
-MOTCUA_DASHBOARD_DUE_SOON_DAYS = int(os.environ.get("MOTCUA_DASHBOARD_DUE_SOON_DAYS", "3"))
+# How often the leader's dashboard refreshes itself (its "due soon" is MOTCUA_DUE_SOON_WORKING_HOURS).
 MOTCUA_DASHBOARD_POLL_SECONDS = float(os.environ.get("MOTCUA_DASHBOARD_POLL_SECONDS", "20"))
 
 # The name the pages carry in their header and title; a deployment names its province here.

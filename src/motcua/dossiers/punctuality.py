@@ -116,6 +116,11 @@ def due_soon_cutoff(now: dt.datetime) -> dt.datetime:
     return calendar_for().add_working_minutes(now, settings.MOTCUA_DUE_SOON_WORKING_HOURS * 60)
 
 
+def due_soon_until(now: dt.datetime) -> dt.date:
+    """The last day with dossiers due soon, for readings kept by due day (the leader's dashboard)."""
+    return day_of(due_soon_cutoff(now))
+
+
 def due_soon_filter(now: dt.datetime, cutoff: dt.datetime, prefix: str = "") -> Q:
     """Due by `cutoff` and not yet over its deadline: due today counts as due soon however late the hour."""
     return Q(**{f"{prefix}due_at__gte": start_of_day(day_of(now)), f"{prefix}due_at__lte": cutoff})

@@ -14,13 +14,13 @@ from collections import defaultdict
 from collections.abc import Collection, Iterable
 from typing import Any
 
-from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, Sum
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import InvalidInput, PermissionDenied
+from motcua.dossiers.punctuality import due_soon_until
 from motcua.org.selectors import agency_by_code, agency_by_id, scope_agency_ids, subtree_ids
 from motcua.stats.counters import Counters, rate
 from motcua.stats.index766 import index766
@@ -43,17 +43,10 @@ RECENT_DAYS = 30
 # The slowest procedures are judged on the dossiers received over this many days, the ten slowest shown.
 SLOW_WINDOW_DAYS = 90
 SLOWEST_SHOWN = 10
-# "Due soon" on the leader's dashboard: due within this many working days. Three days of eight office hours
-# are the 24 working hours of the inbox's "Due soon" tab (MOTCUA_DUE_SOON_WORKING_HOURS).
-DEFAULT_DUE_SOON_DAYS = 3
 
 RECEIVED = ("received_counter", "received_online", "received_post")
 RESOLVED = ("resolved_early", "resolved_on_time", "resolved_late")
 RATED = ("rated_very_satisfied", "rated_satisfied", "rated_dissatisfied")
-
-
-def due_soon_days() -> int:
-    return int(getattr(settings, "MOTCUA_DASHBOARD_DUE_SOON_DAYS", DEFAULT_DUE_SOON_DAYS))
 
 
 # --- the public dashboard -----------------------------------------------------------------------------------
@@ -576,8 +569,9 @@ def leader_dashboard(
     """A leader's view of the work in their units now: workload by step, what is due soon or overdue by
     procedure, and the slowest procedures of the last 90 days."""
     units = leader_units(user, unit_ids)
-    days = due_soon_days()
-    until = calendar_for().nth_working_day_after(today, days)
+    # "Due soon" as the inbox's tab says it (dossiers.punctuality), read by due day as the rollups keep it.
+    until = due_soon_until(now)
+    days = calendar_for().working_days_after(today, until)
     since = today - dt.timedelta(days=SLOW_WINDOW_DAYS - 1)
     return LeaderDashboard(
         generated_at=to_local(now),

@@ -244,6 +244,10 @@ class WorkingCalendar:
             day = self.working_day_on_or_after(day + ONE_DAY)
         return day
 
+    def working_days_after(self, start: date, end: date) -> int:
+        """How many working days fall after `start`, up to and including `end`."""
+        return sum(self.is_working_day(start + ONE_DAY * n) for n in range(1, (end - start).days + 1))
+
     # Moments
 
     def _periods_on(self, day: date) -> list[tuple[datetime, datetime]]:

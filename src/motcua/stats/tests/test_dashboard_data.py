@@ -311,11 +311,18 @@ def test_the_city_leader_sees_every_unit_and_may_narrow_to_one(history, world):
     assert (narrowed.in_progress, narrowed.overdue, narrowed.due_soon) == (1, 1, 0)
 
 
-def test_due_soon_counts_working_days_and_is_configurable(history, settings):
+def test_due_soon_is_the_inboxs_horizon_read_by_day(history, settings):
     # Friday 23/10 is the third working day after Tuesday 20/10; from Friday, the weekend is skipped.
     calendar = calendar_for()
     assert calendar.nth_working_day_after(TODAY, 3) == dt.date(2026, 10, 23)
     assert calendar.nth_working_day_after(dt.date(2026, 10, 23), 1) == dt.date(2026, 10, 26)
-    settings.MOTCUA_DASHBOARD_DUE_SOON_DAYS = 0
+    assert calendar.working_days_after(dt.date(2026, 10, 23), dt.date(2026, 10, 26)) == 1
+    # 24 working hours from Tuesday 10:00 end on Friday 10:00: the inbox's "due soon", three working days.
+    dashboard = leader_dashboard(user("leader"), None, TODAY, NOW)
+    assert (dashboard.due_soon_until, dashboard.due_soon_days) == (dt.date(2026, 10, 23), 3)
+    settings.MOTCUA_DUE_SOON_WORKING_HOURS = 8
+    dashboard = leader_dashboard(user("leader"), None, TODAY, NOW)
+    assert (dashboard.due_soon_until, dashboard.due_soon_days) == (dt.date(2026, 10, 21), 1)
+    settings.MOTCUA_DUE_SOON_WORKING_HOURS = 0
     dashboard = leader_dashboard(user("leader"), None, TODAY, NOW)
     assert (dashboard.due_soon_until, dashboard.due_soon, dashboard.overdue) == (TODAY, 0, 1)
