@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.ades.report import AdESSubIndic
+from pyhanko.sign.ades.report import AdESFailure, AdESIndeterminate, AdESSubIndic
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko.sign.validation.status import SignatureCoverageLevel
 from pyhanko_certvalidator import ValidationContext
@@ -36,7 +36,7 @@ from pyhanko_certvalidator import ValidationContext
 from motcua.core.errors import InvalidInput, PayloadTooLarge
 from motcua.signing.models import SignedResult
 from motcua.signing.pki import ROOT_CERT
-from motcua.signing.services import certificate_fingerprint
+from motcua.signing.services import SIGNATURE_FIELD, certificate_fingerprint
 
 logger = logging.getLogger(__name__)
 
@@ -143,15 +143,19 @@ def _issued(record: SignedResult) -> IssuedResult:
     )
 
 
+_OUT_OF_ITS_TIME = frozenset(
+    {
+        AdESIndeterminate.OUT_OF_BOUNDS_NO_POE,
+        AdESIndeterminate.OUT_OF_BOUNDS_NOT_REVOKED,
+        AdESIndeterminate.EXPIRED,
+        AdESIndeterminate.NOT_YET_VALID,
+        AdESFailure.NOT_YET_VALID,
+    }
+)
+
+
 def _trust_finding(indication: AdESSubIndic | None) -> Finding:
-    if indication in (
-        AdESSubIndic.OUT_OF_BOUNDS_NO_POE,
-        AdESSubIndic.OUT_OF_BOUNDS_NOT_REVOKED,
-        AdESSubIndic.EXPIRED,
-        AdESSubIndic.NOT_YET_VALID,
-    ):
-        return Finding.CERTIFICATE_EXPIRED
-    return Finding.UNKNOWN_SIGNER
+    return Finding.CERTIFICATE_EXPIRED if indication in _OUT_OF_ITS_TIME else Finding.UNKNOWN_SIGNER
 
 
 def verify_pdf(data: bytes) -> Verdict:
@@ -159,13 +163,20 @@ def verify_pdf(data: bytes) -> Verdict:
     check_pdf_input(data)
     try:
         reader = PdfFileReader(io.BytesIO(data), strict=False)
-        signatures = reader.embedded_regular_signatures
     except (PdfError, ValueError, RecursionError) as error:
         logger.info("Verification: unreadable PDF (%s)", type(error).__name__)
         raise InvalidInput.field("file", "malformed", _("The PDF cannot be read.")) from None
+    try:
+        signatures = reader.embedded_regular_signatures
+    except (PdfError, ValueError, RecursionError) as error:
+        # pyHanko reads each signature's CMS as it lists them: one that cannot be read is damaged.
+        logger.info("Verification: unreadable signature (%s)", type(error).__name__)
+        return Verdict(Finding.DAMAGED_SIGNATURE)
     if not signatures:
         return Verdict(Finding.NO_SIGNATURE)
-    signature = signatures[-1]
+    # The platform's own signature when there is one (a later one added by anyone must not hide that the
+    # file changed after ours), else the last.
+    signature = next((s for s in signatures if s.field_name == SIGNATURE_FIELD), signatures[-1])
     record = (
         SignedResult.objects.filter(sha256=hashlib.sha256(data).hexdigest())
         .select_related("dossier__procedure_version__procedure", "agency", "signed_by")

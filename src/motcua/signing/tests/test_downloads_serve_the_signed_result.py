@@ -1,0 +1,50 @@
+"""Wherever the result is downloaded (the back office's file link, the citizen's My dossiers), the signed copy
+is served once it exists, under the result's name. (Today both serve the unsigned upload.)"""
+
+from __future__ import annotations
+
+from django.contrib.auth.models import User
+from django.test import Client
+
+from motcua.dossiers.models import Dossier
+from motcua.signing.models import SignedResult
+from motcua.signing.tests.helpers import issue_with_pdf, online_dossier
+from motcua.signing.tests.pdfs import one_page_pdf
+
+
+def _signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(User.objects.get(username=username))
+    return client
+
+
+def test_the_back_office_and_the_portal_serve_the_signed_result(
+    world, pki, django_capture_on_commit_callbacks
+):
+    original = one_page_pdf()
+    code = online_dossier(world)
+    file_id = issue_with_pdf(world, django_capture_on_commit_callbacks, code, original)
+    signed = SignedResult.objects.get(dossier__code=code).file.read()
+    assert signed != original and signed.startswith(original)  # an incremental update: the original stays
+
+    office = _signed_in("leader").get(f"/office/dossiers/{code}/files/{file_id}/")
+    assert office.status_code == 200, office
+    assert b"".join(office.streaming_content) == signed
+    assert office["Content-Type"] == "application/pdf"
+
+    mine = _signed_in("citizen").get(f"/my/dossiers/{code}/files/{file_id}/")
+    assert mine.status_code == 200
+    assert b"".join(mine.streaming_content) == signed
+    assert 'filename="ket-qua.pdf"' in mine["Content-Disposition"]
+
+
+def test_an_unsigned_result_is_served_as_uploaded_until_it_is_signed(
+    world, pki, settings, django_capture_on_commit_callbacks
+):
+    settings.MOTCUA_SIGNERS = {}
+    original = one_page_pdf()
+    code = online_dossier(world)
+    file_id = issue_with_pdf(world, django_capture_on_commit_callbacks, code, original)
+    mine = _signed_in("citizen").get(f"/my/dossiers/{code}/files/{file_id}/")
+    assert b"".join(mine.streaming_content) == original
+    assert Dossier.objects.get(code=code).result_file_id == file_id
