@@ -15,7 +15,9 @@ from motcua.signing.signers import signers
 def signing_settings(app_configs: Any = None, **kwargs: Any) -> list[checks.CheckMessage]:
     from motcua.signing.verification import trust_roots
 
-    found = [checks.Error(problem, id="motcua.signing.E001") for problem in signers.problems()]
+    found: list[checks.CheckMessage] = [
+        checks.Error(problem, id="motcua.signing.E001") for problem in signers.problems()
+    ]
     try:
         trust_roots()
     except ImproperlyConfigured as error:

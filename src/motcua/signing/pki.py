@@ -61,12 +61,18 @@ def _pem_key(key: ec.EllipticCurvePrivateKey) -> bytes:
     )
 
 
+def _fit(text: str, limit: int = 64) -> str:
+    """`text` cut to the 64 bytes of UTF-8 an X.520 name attribute may hold (a Vietnamese name often has
+    more), never inside a character."""
+    return text.encode()[:limit].decode(errors="ignore").rstrip()
+
+
 def _name(common_name: str, organisation: str) -> x509.Name:
     return x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
-            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
-            x509.NameAttribute(NameOID.COMMON_NAME, common_name[:64]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, _fit(organisation)),
+            x509.NameAttribute(NameOID.COMMON_NAME, _fit(common_name)),
         ]
     )
 
@@ -125,7 +131,7 @@ def issue_agency_certificate(
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
         x509.CertificateBuilder()
-        .subject_name(_name(f"{agency.name} ({DEMO_MARK})", f"{agency.identity_code} {DEMO_MARK}"))
+        .subject_name(_name(f"{DEMO_MARK} {agency.name}", f"{DEMO_MARK} {agency.identity_code}"))
         .issuer_name(root_cert.subject)
         .public_key(key.public_key())
         .serial_number(x509.random_serial_number())

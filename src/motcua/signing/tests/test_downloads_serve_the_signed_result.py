@@ -29,12 +29,12 @@ def test_the_back_office_and_the_portal_serve_the_signed_result(
 
     office = _signed_in("leader").get(f"/office/dossiers/{code}/files/{file_id}/")
     assert office.status_code == 200, office
-    assert b"".join(office.streaming_content) == signed
+    assert office.getvalue() == signed
     assert office["Content-Type"] == "application/pdf"
 
     mine = _signed_in("citizen").get(f"/my/dossiers/{code}/files/{file_id}/")
     assert mine.status_code == 200
-    assert b"".join(mine.streaming_content) == signed
+    assert mine.getvalue() == signed
     assert 'filename="ket-qua.pdf"' in mine["Content-Disposition"]
 
 
@@ -46,5 +46,5 @@ def test_an_unsigned_result_is_served_as_uploaded_until_it_is_signed(
     code = online_dossier(world)
     file_id = issue_with_pdf(world, django_capture_on_commit_callbacks, code, original)
     mine = _signed_in("citizen").get(f"/my/dossiers/{code}/files/{file_id}/")
-    assert b"".join(mine.streaming_content) == original
+    assert mine.getvalue() == original
     assert Dossier.objects.get(code=code).result_file_id == file_id
