@@ -5,16 +5,20 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpRequest
+from django.http import FileResponse, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import File, Router, Schema
 from ninja.files import UploadedFile as NinjaFile
 
 from motcua.core.api import LocalDateTime
-from motcua.core.errors import PayloadTooLarge
+from motcua.core.errors import NotFound, PayloadTooLarge
+from motcua.dossiers.selectors import dossier_for
+from motcua.org.auth import api_auth
+from motcua.signing.services import signed_copy_of
 from motcua.signing.verification import Finding, Verdict, verify_pdf
 
 router = Router(tags=["verification"])
+results_router = Router(tags=["dossiers"], auth=api_auth)
 
 
 class VerificationProblem(Schema):
@@ -97,3 +101,38 @@ def read_upload(upload: Any) -> bytes:
 )
 def verify(request: HttpRequest, file: NinjaFile = File(...)) -> dict[str, Any]:
     return verdict_body(verify_pdf(read_upload(file)))
+
+
+@results_router.get(
+    "/{code}/result",
+    response={401: VerificationProblem, 404: VerificationProblem},
+    summary="The dossier's electronic result, signed once its signature is made",
+    description=(
+        "The result file of a dossier the caller may see (staff in scope, or the applicant). A PDF result "
+        "is served with the agency's PAdES signature once it is signed (ADR 0017), as uploaded until then. "
+        "404 when the dossier is not visible to the caller or has no electronic result."
+    ),
+    openapi_extra={
+        "responses": {
+            "200": {
+                "description": "The result file",
+                "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+            }
+        }
+    },
+)
+def download_result(request: HttpRequest, code: str) -> FileResponse:
+    dossier = dossier_for(request.user, code)  # type: ignore[arg-type]
+    original = dossier.result_file
+    if original is None or dossier.finished_at is None:
+        raise NotFound(_("Dossier %s has no electronic result.") % code)
+    signed = signed_copy_of(original)
+    response = FileResponse(
+        (signed or original).file.open("rb"),
+        content_type=original.content_type,
+        as_attachment=True,
+        filename=original.original_name,
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response

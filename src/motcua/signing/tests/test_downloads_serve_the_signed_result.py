@@ -48,3 +48,19 @@ def test_an_unsigned_result_is_served_as_uploaded_until_it_is_signed(
     mine = _signed_in("citizen").get(f"/my/dossiers/{code}/files/{file_id}/")
     assert mine.getvalue() == original
     assert Dossier.objects.get(code=code).result_file_id == file_id
+
+
+def test_the_api_serves_the_signed_result_to_whoever_may_see_the_dossier(
+    world, pki, django_capture_on_commit_callbacks
+):
+    code = online_dossier(world)
+    assert world.client("citizen").get(f"/api/v1/dossiers/{code}/result").status_code == 404  # none yet
+    issue_with_pdf(world, django_capture_on_commit_callbacks, code)
+    signed = SignedResult.objects.get(dossier__code=code).file.read()
+    for username in ("citizen", "leader"):
+        response = world.client(username).get(f"/api/v1/dossiers/{code}/result")
+        assert response.status_code == 200 and response.getvalue() == signed
+        assert response["Content-Type"] == "application/pdf"
+    assert world.client("stranger").get(f"/api/v1/dossiers/{code}/result").status_code == 404
+    assert world.client("other_specialist").get(f"/api/v1/dossiers/{code}/result").status_code == 404
+    assert world.client(None).get(f"/api/v1/dossiers/{code}/result").status_code in (401, 403)
