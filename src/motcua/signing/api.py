@@ -122,7 +122,7 @@ def verify(request: HttpRequest, file: NinjaFile = File(...)) -> dict[str, Any]:
     },
 )
 def download_result(request: HttpRequest, code: str) -> FileResponse:
-    dossier = dossier_for(request.user, code)  # type: ignore[arg-type]
+    dossier = dossier_for(request.user, code)
     original = dossier.result_file
     if original is None or dossier.finished_at is None:
         raise NotFound(_("Dossier %s has no electronic result.") % code)
