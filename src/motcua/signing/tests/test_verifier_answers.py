@@ -120,6 +120,9 @@ def test_bad_input_answers_a_problem_naming_the_file(db, pki, client, settings):
     missing = client.post("/api/v1/verify", {"other": SimpleUploadedFile("x.pdf", one_page_pdf())})
     assert missing.status_code == 422 and missing["Content-Type"] == PROBLEM
 
+    no_boundary = client.generic("POST", "/api/v1/verify", b"--x\r\n\r\n", content_type="multipart/form-data")
+    assert no_boundary.status_code == 400 and no_boundary["Content-Type"] == PROBLEM
+
 
 def test_the_verifier_needs_no_credentials_and_is_in_the_openapi_with_its_errors(db, client):
     operation = client.get("/api/v1/openapi.json").json()["paths"]["/api/v1/verify"]["post"]
