@@ -27,6 +27,7 @@ install: $(BIN)/.installed node_modules/.installed
 run: install
 	$(BIN)/motcua migrate --no-input
 	$(BIN)/motcua loaddemo
+	$(BIN)/motcua pki demo
 	$(BIN)/motcua simulate --days 365 --per-day 6 --if-empty
 	@echo
 	@echo "motcua is starting on http://$(HOST):$(PORT)/"
@@ -51,7 +52,7 @@ typecheck: install
 		-m motcua.stats.report -m motcua.stats.scan -m motcua.stats.recount -m motcua.stats.receivers \
 		-m motcua.stats.reporting -m motcua.stats.xlsx_report -m motcua.stats.index766 -m motcua.stats.evaluation \
 		-m motcua.stats.scorecards -m motcua.stats.dashboards -m motcua.stats.indicators_input \
-		-m motcua.stats.receivers_officers -m motcua.stats.counters -m motcua.stats.charts -p motcua.alerts -p motcua.notify \
+		-m motcua.stats.receivers_officers -m motcua.stats.counters -m motcua.stats.charts -p motcua.alerts -p motcua.notify -p motcua.signing -m motcua.portal.views_verify \
 		-m motcua.backoffice.views_alerts -m motcua.backoffice.templatetags.alerts_nav -m motcua.backoffice.views_reports \
 		-m motcua.backoffice.views_indicators -m motcua.backoffice.views_dashboard -m motcua.portal.views_dashboard
 

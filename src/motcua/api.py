@@ -9,6 +9,8 @@ from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.org.api import delegations_router
 from motcua.org.api import router as org_router
+from motcua.signing.api import results_router
+from motcua.signing.api import router as verify_router
 from motcua.stats.api_indicators import router as indicators_router
 from motcua.stats.api_report import router as report_router
 from motcua.worktime.api import router as calendar_router
@@ -29,6 +31,8 @@ api.add_router("/calendar", calendar_router)
 api.add_router("/delegations", delegations_router)
 api.add_router("/files", files_router)
 api.add_router("/dossiers", dossiers_router)
+api.add_router("/dossiers", results_router)
 api.add_router("/lookup", lookup_router)
 api.add_router("/stats", report_router)
 api.add_router("/stats", indicators_router)
+api.add_router("/verify", verify_router)

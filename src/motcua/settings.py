@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "motcua.stats",
     "motcua.notify",
     "motcua.alerts",
+    "motcua.signing",
 ]
 
 MIDDLEWARE = [
@@ -239,3 +240,19 @@ MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").rstrip("/")
 
 # Vietnamese dates as offices write them (motcua/formats/vi); English keeps Django's.
 FORMAT_MODULE_PATH = ["motcua.formats"]
+
+# --- Signed results (issue 10) ---
+# Where the built-in key-file signer finds each agency's key (`<identity code>.p12`, or `.key.pem` with
+# `.cert.pem`, each 0600) and where `motcua pki demo` makes the demo CA and agency certificates (ADR 0017).
+MOTCUA_SIGNING_KEYS_DIR = Path(os.environ.get("MOTCUA_SIGNING_KEYS_DIR", str(DATA_DIR / "pki"))).resolve()
+# The signers that are on, asked in this order for an agency's key (signing/signers.py): comma-separated
+# names, each with its default options; an HSM or remote-signing plugin is added here when it exists. Empty
+# switches signing off (results are then issued unsigned and `motcua signresults` signs them later).
+MOTCUA_SIGNERS = {
+    name.strip(): {} for name in os.environ.get("MOTCUA_SIGNERS", "keyfile").split(",") if name.strip()
+}
+# The CA certificates (PEM files, comma-separated) a result's signature must chain to for the verifier to
+# call it valid. Empty: the demo root in MOTCUA_SIGNING_KEYS_DIR, if there is one (never in production).
+MOTCUA_SIGNING_TRUST_ROOTS = [
+    p.strip() for p in os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "").split(",") if p.strip()
+]

@@ -53,6 +53,7 @@ from motcua.dossiers.services.feedback import add_note
 from motcua.dossiers.timing import Timing, dossier_timing, step_timing
 from motcua.org.selectors import agency_by_code
 from motcua.printing.catalogue import printable_forms
+from motcua.signing.services import signed_copy_of
 from motcua.worktime.calendar import format_working_duration
 from motcua.worktime.constants import Punctuality
 from motcua.worktime.services import calendar_for
@@ -419,8 +420,10 @@ def dossier_file(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     stored = UploadedFile.objects.filter(pk=pk).first() if belongs else None
     if stored is None:
         raise Http404(_("This dossier has no such file."))
+    # The result is served signed once its signed copy exists (ADR 0017); the original upload is kept.
+    signed = signed_copy_of(stored) if pk == dossier.result_file_id else None
     response = FileResponse(
-        stored.file.open("rb"),
+        (signed or stored).file.open("rb"),
         content_type=stored.content_type,
         as_attachment=stored.content_type not in INLINE_TYPES,
         filename=stored.original_name,

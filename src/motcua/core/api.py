@@ -7,6 +7,7 @@ import logging
 from typing import Annotated, Any
 
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -15,7 +16,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import PlainSerializer
 
-from motcua.core.errors import DomainError, FieldProblem, problem_body, problem_response
+from motcua.core.errors import DomainError, FieldProblem, MalformedRequest, problem_body, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -100,6 +101,11 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return domain_error(request, exc.__cause__)
         slug = "invalid-body" if exc.status_code == 400 else "http-error"
         return problem_response(exc.status_code, problem_body(exc.status_code, slug, str(exc)))
+
+    @api.exception_handler(MultiPartParserError)
+    def unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # Django answers 400 for its own views; ninja reads request.FILES itself, so say the same here.
+        return domain_error(request, MalformedRequest(_("The multipart body could not be read.")))
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from motcua.portal import views_account, views_dashboard, views_public
+from motcua.portal import views_account, views_dashboard, views_public, views_verify
 
 urlpatterns = [
     path("", views_public.home, name="home"),
@@ -10,6 +10,7 @@ urlpatterns = [
     path("procedures/<str:code>/", views_public.procedure, name="procedure"),
     path("lookup/", views_public.lookup, name="lookup"),
     path("lookup/<str:code>/", views_public.lookup_code, name="lookup-code"),
+    path("verify/", views_verify.verify, name="verify"),
     path("dashboard/", views_dashboard.public_page, name="dashboard"),
     path("dashboard/<str:identity_code>/", views_dashboard.public_page, name="dashboard-agency"),
     path("account/signup/", views_account.signup, name="signup"),

@@ -11,6 +11,7 @@ import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.files import File
 from django.core.files.uploadedfile import UploadedFile as DjangoUpload
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -99,10 +100,11 @@ def unavailable(request: HttpRequest, error: DomainError, procedure_code: str = 
     )
 
 
-def send_file(stored: UploadedFile) -> FileResponse:
-    """An uploaded file, shown in the browser under its own name, as the type its content was found to be."""
+def send_file(stored: UploadedFile, content: File | None = None) -> FileResponse:
+    """An uploaded file, shown in the browser under its own name, as the type its content was found to be;
+    `content` serves other bytes of the same type under that name (the signed copy of a result)."""
     response = FileResponse(
-        stored.file.open("rb"), content_type=stored.content_type, filename=stored.original_name
+        (content or stored.file).open("rb"), content_type=stored.content_type, filename=stored.original_name
     )
     response["X-Content-Type-Options"] = "nosniff"
     return response

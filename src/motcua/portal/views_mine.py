@@ -43,6 +43,7 @@ from motcua.portal.views_apply import (
     send_file,
     upload_limit,
 )
+from motcua.signing.services import signed_copy_of
 
 PAGE_SIZE = 20
 
@@ -210,9 +211,14 @@ def my_dossier(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def dossier_file(request: HttpRequest, code: str, pk: int) -> FileResponse:
     try:
-        return send_file(selectors.dossier_file(request.user, code, pk))
+        stored = selectors.dossier_file(request.user, code, pk)
     except NotFound as error:
         raise Http404(str(error)) from None
+    # A result is served signed once its signed copy exists (ADR 0017).
+    signed = signed_copy_of(stored)
+    if signed is None:
+        return send_file(stored)
+    return send_file(stored, content=signed.file)
 
 
 def _failed(request: HttpRequest, code: str, error: DomainError, values: dict[str, str]) -> HttpResponse:
