@@ -165,6 +165,8 @@ def _migration_state(alias: str) -> dict[str, list[str]]:
 def _snapshot(alias: str) -> Iterator[None]:
     """One consistent view of the whole database for the reads inside."""
     connection = connections[alias]
+    if connection.in_atomic_block:
+        raise BackupError("a backup reads in a transaction of its own; it cannot run inside another one")
     if connection.vendor == "postgresql":
         # A kept connection's health check runs now: SET TRANSACTION must be the transaction's first query.
         connection.ensure_connection()

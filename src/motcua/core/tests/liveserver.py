@@ -246,7 +246,7 @@ class ServerDatabase:
         import psycopg
 
         with psycopg.connect(self.url, autocommit=True) as conn:
-            return list(conn.execute(sql).fetchall())  # type: ignore[arg-type]
+            return list(conn.execute(sql).fetchall())
 
 
 def make_server_database(tmp_path: Path, name: str) -> tuple[ServerDatabase, Any]:
@@ -270,11 +270,11 @@ def make_server_database(tmp_path: Path, name: str) -> tuple[ServerDatabase, Any
 
     def drop() -> None:
         with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')  # type: ignore[arg-type]
+            conn.execute(f'DROP DATABASE IF EXISTS "{db_name}" WITH (FORCE)')
 
     drop()
     with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{db_name}"')  # type: ignore[arg-type]
+        conn.execute(f'CREATE DATABASE "{db_name}"')
     auth = params["user"] + (f":{params['password']}" if params["password"] else "")
     return ServerDatabase(
         f"postgres://{auth}@{params['host']}:{params['port']}/{db_name}", "postgresql"
