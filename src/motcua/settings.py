@@ -256,3 +256,14 @@ MOTCUA_SIGNERS = {
 MOTCUA_SIGNING_TRUST_ROOTS = [
     p.strip() for p in os.environ.get("MOTCUA_SIGNING_TRUST_ROOTS", "").split(",") if p.strip()
 ]
+# --- faults and backup (issue 10) ---
+# While the database cannot be reached, requests answer 503 with this Retry-After (seconds): about the time a
+# PostgreSQL restart or fail-over takes, so that clients come back when it is likely over (core/outage.py).
+MOTCUA_RETRY_AFTER_SECONDS = int(os.environ.get("MOTCUA_RETRY_AFTER_SECONDS", "5"))
+MIDDLEWARE.append("motcua.core.outage.DatabaseUnavailableMiddleware")
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database host that does not answer at all (down, partitioned) fails a request after this many seconds
+    # instead of holding a worker for the operating system's TCP timeout (minutes).
+    DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
+        os.environ.get("MOTCUA_DB_CONNECT_TIMEOUT", "5")
+    )

@@ -5,6 +5,9 @@ from django.views.generic import RedirectView
 from motcua.api import api
 from motcua.core.views import healthz
 
+# A database outage answers 503 with Retry-After, anything else Django's 500 (core.outage).
+handler500 = "motcua.core.outage.server_error"
+
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),

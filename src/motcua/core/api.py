@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Annotated, Any
 
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
@@ -17,6 +18,7 @@ from ninja.renderers import JSONRenderer
 from pydantic import PlainSerializer
 
 from motcua.core.errors import DomainError, FieldProblem, MalformedRequest, problem_body, problem_response
+from motcua.core.outage import is_connection_failure, unavailable_response
 
 logger = logging.getLogger(__name__)
 
@@ -110,6 +112,15 @@ def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
         return problem_response(404, problem_body(404, "not-found", _("Not found")))
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def database_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # The database is down or restarting: 503 with Retry-After (core.outage); any other database error is
+        # a fault like any other.
+        if is_connection_failure(exc):
+            return unavailable_response(request)
+        return unexpected(request, exc)
 
     @api.exception_handler(Exception)
     def unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
