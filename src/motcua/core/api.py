@@ -73,10 +73,23 @@ def _validation_message(error: dict[str, Any]) -> str:
     return str(messages.get(kind, error.get("msg", "")))
 
 
+REALM = "motcua"
+
+
+def challenge(request: HttpRequest) -> str:
+    """The `WWW-Authenticate` of a 401 (RFC 6750 §3): a token was sent and refused, or none was sent."""
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return f'Bearer realm="{REALM}", error="invalid_token"'
+    return f'Bearer realm="{REALM}"'
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return problem_response(exc.status, exc.problem())
+        response = problem_response(exc.status, exc.problem())
+        if exc.status == 401:
+            response["WWW-Authenticate"] = challenge(request)
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -91,7 +104,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return problem_response(401, problem_body(401, "not-authenticated", _("Authentication required")))
+        response = problem_response(401, problem_body(401, "not-authenticated", _("Authentication required")))
+        response["WWW-Authenticate"] = challenge(request)
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
