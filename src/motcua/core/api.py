@@ -6,6 +6,7 @@ import datetime as dt
 import logging
 from typing import Annotated, Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -115,6 +116,14 @@ def install_error_handlers(api: NinjaAPI) -> None:
             return domain_error(request, exc.__cause__)
         slug = "invalid-body" if exc.status_code == 400 else "http-error"
         return problem_response(exc.status_code, problem_body(exc.status_code, slug, str(exc)))
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE, which Django refuses to read (forms: core.middleware).
+        message = _("The request body is too large.")
+        problems = [FieldProblem("body", "too_large", message)]
+        body = problem_body(413, "payload-too-large", _("The request body is too large"), message, problems)
+        return problem_response(413, body)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -107,7 +107,7 @@ class DossierIn(Schema):
     result_delivery: Literal["counter", "post", "online"] = "counter"
 
 
-class StepOut(Schema):
+class CurrentStepOut(Schema):
     name: str
     order: int
     role: str
@@ -150,7 +150,7 @@ class DossierOut(DossierSummary):
     remaining: str | None = Field(description="Working time left, or by how much it is past, while it runs.")
     overdue: bool
     punctuality: str | None = Field(description="Once finished: early, on_time or late (day granularity).")
-    current_step: StepOut | None
+    current_step: CurrentStepOut | None
     allowed_actions: list[str]
     applicant: dict[str, Any]
     form: dict[str, Any]
