@@ -63,7 +63,18 @@ DESCRIPTIONS = {
 UNSAFE = frozenset({"post", "put", "patch", "delete"})
 
 
-def error_statuses(method: str, operation: dict[str, Any], throttled: bool) -> set[int]:
+READS_ONLY = "_motcua_reads_only"
+
+
+def reads_only(view: Any) -> Any:
+    """Marks an endpoint that uses POST only to keep its query out of the URL: it changes nothing (no 409)."""
+    setattr(view, READS_ONLY, True)
+    return view
+
+
+def error_statuses(
+    method: str, operation: dict[str, Any], throttled: bool = False, changes_state: bool = True
+) -> set[int]:
     """The error answers an OpenAPI operation can really give (see the module's docstring)."""
     statuses: set[int] = set()
     places = {parameter.get("in") for parameter in operation.get("parameters", [])}
@@ -76,7 +87,7 @@ def error_statuses(method: str, operation: dict[str, Any], throttled: bool) -> s
         statuses.add(422)
     if content:
         statuses |= {400, 413, 422}
-        if method in UNSAFE and "application/json" in content:
+        if method in UNSAFE and changes_state and "application/json" in content:
             statuses.add(409)
     if throttled:
         statuses.add(429)
@@ -118,7 +129,8 @@ class DocumentedAPI(NinjaAPI):
             for method, operation in path_item.items():
                 found = by_id.get(operation.get("operationId", ""))
                 throttled = bool(found is not None and found.throttle_objects)
+                changes_state = not (found is not None and getattr(found.view_func, READS_ONLY, False))
                 answers = operation.setdefault("responses", {})
-                for status in sorted(error_statuses(method, operation, throttled)):
+                for status in sorted(error_statuses(method, operation, throttled, changes_state)):
                     answers.setdefault(status, _problem_answer(status))
         return schema
