@@ -269,3 +269,10 @@ MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").rstrip("/")
 
 # Vietnamese dates as offices write them (motcua/formats/vi); English keeps Django's.
 FORMAT_MODULE_PATH = ["motcua.formats"]
+
+
+# --- the API and personal data (issue 10) ---
+# How long a stored answer to an Idempotency-Key lasts: long enough for any client's retries, short enough
+# that keys are not kept for ever (Law 91/2025: keep personal data no longer than needed). Expired answers are
+# ignored and purged by `motcua purge` and the worker.
+MOTCUA_IDEMPOTENCY_TTL_DAYS = int(os.environ.get("MOTCUA_IDEMPOTENCY_TTL_DAYS", "7"))

@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from motcua.core.api import LocalDateTime
 from motcua.core.errors import InvalidInput
-from motcua.core.idempotency import run_once
+from motcua.core.idempotency import Created, run_once
 from motcua.core.identifiers import contains_personal_id, mask_name
 from motcua.core.input import MAX_ID
 from motcua.core.openapi import reads_only
@@ -303,7 +303,10 @@ def create(request: HttpRequest, payload: DossierIn) -> Any:
     date. Send an `Idempotency-Key` header to make retries safe."""
     body = payload.model_dump(mode="json")
 
-    def create_once() -> tuple[int, dict[str, Any]]:
+    def answer(dossier: Dossier) -> dict[str, Any]:
+        return DossierOut.model_validate(_detail(request, dossier)).model_dump(mode="json")
+
+    def create_once() -> Created:
         applicant = Applicant(**payload.applicant.model_dump())
         intake = Intake(
             procedure=payload.procedure,
@@ -320,7 +323,7 @@ def create(request: HttpRequest, payload: DossierIn) -> Any:
             result_delivery=payload.result_delivery,
         )
         dossier = create_dossier(request.user, intake)  # type: ignore[arg-type]
-        return 201, DossierOut.model_validate(_detail(request, dossier)).model_dump(mode="json")
+        return 201, dossier.code, answer(dossier)
 
     status, response = run_once(
         request.user,  # type: ignore[arg-type]
@@ -328,6 +331,7 @@ def create(request: HttpRequest, payload: DossierIn) -> Any:
         request.headers.get("Idempotency-Key"),
         body,
         create_once,
+        replay=lambda code: answer(dossier_for(request.user, code)),
     )
     return Status(status, response)
 
