@@ -276,3 +276,6 @@ FORMAT_MODULE_PATH = ["motcua.formats"]
 # that keys are not kept for ever (Law 91/2025: keep personal data no longer than needed). Expired answers are
 # ignored and purged by `motcua purge` and the worker.
 MOTCUA_IDEMPOTENCY_TTL_DAYS = int(os.environ.get("MOTCUA_IDEMPOTENCY_TTL_DAYS", "7"))
+# How many days an API token works when issued without --days: a stolen token is worth a season at most, and
+# an integration renews its token on a schedule. A password change or a deactivation ends tokens at once.
+MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "90"))
