@@ -45,12 +45,12 @@ def refuse_unreadable_body(
 
     def middleware(request: HttpRequest) -> HttpResponse:
         if request.method in ("POST", "PUT", "PATCH") and request.content_type in FORM_TYPES:
-            boundary = request.content_params.get("boundary", "").encode("ascii", "replace")
+            boundary = (request.content_params or {}).get("boundary", "").encode("ascii", "replace")
             multipart = request.content_type == "multipart/form-data" and boundary
             if multipart:
                 # Django's parser takes a body cut short, or written with another boundary, as complete; the
                 # last bytes read say whether the closing delimiter came (RFC 2046 §5.1.1).
-                request._stream = _TailKeeper(request._stream, len(boundary) + 8)  # type: ignore[attr-defined]
+                request._stream = _TailKeeper(request._stream, len(boundary) + 8)  # type: ignore[assignment]
             try:
                 request.POST  # noqa: B018 (reading it parses the body)
             except RequestDataTooBig:
