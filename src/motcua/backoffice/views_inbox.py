@@ -161,11 +161,14 @@ def _link(params: dict[str, Any], **changes: Any) -> str:
 SEARCH_PARAM = "search"
 SESSION_SEARCHES = "inbox_searches"
 KEPT_SEARCHES = 20
+# Longer than the form accepts, so that the page still says "too long"; short enough for a session to carry.
+KEPT_SEARCH_LENGTH = 200
 FILTER_PARAMS = ("tab", "status", "procedure", "unit", "page_size", "sort")
 
 
 def _remember_search(request: HttpRequest, text: str) -> str:
     """The key under which the session now keeps `text` (the most recent few are kept)."""
+    text = text[:KEPT_SEARCH_LENGTH]
     searches: dict[str, str] = request.session.get(SESSION_SEARCHES, {})
     for key, kept in searches.items():
         if kept == text:
