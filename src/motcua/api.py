@@ -1,10 +1,9 @@
 """The REST API: one NinjaAPI that mounts each app's router under /api/v1."""
 
-from ninja import NinjaAPI
-
 from motcua.catalog.api import router as procedures_router
 from motcua.core.api import UnicodeJSONRenderer, install_error_handlers
 from motcua.core.input import StrictJSONParser
+from motcua.core.openapi import DocumentedAPI
 from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.org.api import delegations_router
@@ -15,7 +14,7 @@ from motcua.stats.api_indicators import router as indicators_router
 from motcua.stats.api_report import router as report_router
 from motcua.worktime.api import router as calendar_router
 
-api = NinjaAPI(
+api = DocumentedAPI(
     title="motcua API",
     version="1",
     description="Administrative procedures, dossiers and the working calendar of a one-stop platform.",

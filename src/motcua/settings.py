@@ -59,6 +59,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "motcua.core.middleware.reject_unstorable_text",
+    "motcua.core.middleware.refuse_unreadable_body",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -162,10 +163,39 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The province this deployment serves: its calendar overrides and its demo data are keyed by this code.
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "01")
 
+# Every handler masks personal identification numbers (core.log_masking). Django's own handlers are replaced:
+# "django" logs through the root's console, and "django.server" (runserver's request lines, which carry the
+# query string) through a masked handler of its own.
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "mask_personal_ids": {"()": "motcua.core.log_masking.MaskPersonalIds"},
+        "require_debug_false": {"()": "django.utils.log.RequireDebugFalse"},
+    },
+    "formatters": {
+        "django.server": {
+            "()": "django.utils.log.ServerFormatter",
+            "format": "[{server_time}] {message}",
+            "style": "{",
+        }
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "filters": ["mask_personal_ids"]},
+        "django.server": {
+            "class": "logging.StreamHandler",
+            "formatter": "django.server",
+            "filters": ["mask_personal_ids"],
+        },
+        "mail_admins": {
+            "class": "django.utils.log.AdminEmailHandler",
+            "filters": ["require_debug_false", "mask_personal_ids"],
+        },
+    },
+    "loggers": {
+        "django": {"handlers": ["mail_admins"], "level": "INFO", "propagate": True},
+        "django.server": {"handlers": ["django.server"], "level": "INFO", "propagate": False},
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
 
@@ -267,3 +297,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"].setdefault("OPTIONS", {})["connect_timeout"] = int(
         os.environ.get("MOTCUA_DB_CONNECT_TIMEOUT", "5")
     )
+
+# --- the API and personal data (issue 10) ---
+# How long a stored answer to an Idempotency-Key lasts: long enough for any client's retries, short enough
+# that keys are not kept for ever (Law 91/2025: keep personal data no longer than needed). Expired answers are
+# ignored and purged by `motcua purge` and the worker.
+MOTCUA_IDEMPOTENCY_TTL_DAYS = int(os.environ.get("MOTCUA_IDEMPOTENCY_TTL_DAYS", "7"))
+# How many days an API token works when issued without --days: a stolen token is worth a season at most, and
+# an integration renews its token on a schedule. A password change or a deactivation ends tokens at once.
+MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "90"))

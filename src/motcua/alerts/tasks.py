@@ -19,6 +19,7 @@ from django_tasks_db.models import DBTaskResult
 
 from motcua.alerts.config import alert_config
 from motcua.alerts.services import scan_deadlines
+from motcua.core.idempotency import purge_expired
 
 # Any constant naming this lock among the application's advisory locks on PostgreSQL.
 SCHEDULE_LOCK = 7_041_001
@@ -29,7 +30,10 @@ def scan_deadlines_task() -> dict[str, Any]:
     # The next run is queued before this one works, so that a scan that fails or is killed does not break the
     # chain; scans are idempotent, so one overlapping the next costs time, never a duplicate warning.
     schedule_scan(timezone.now() + alert_config().interval)
-    return scan_deadlines(timezone.now()).as_dict()
+    result = scan_deadlines(timezone.now()).as_dict()
+    # The worker's one periodic job also purges what has outlived its retention (`motcua purge` by hand).
+    result["expired_idempotency_answers"] = purge_expired()
+    return result
 
 
 def schedule_scan(run_after: dt.datetime | None = None) -> bool:

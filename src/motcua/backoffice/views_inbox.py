@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 from typing import Any, cast
 from urllib.parse import urlencode
@@ -14,11 +15,12 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from motcua.backoffice.access import scope_unit_choices, staff_required
 from motcua.catalog.selectors import search_versions
 from motcua.core.errors import DomainError
+from motcua.core.identifiers import contains_personal_id
 from motcua.dossiers.inbox import (
     PAGE_SIZES,
     InboxQuery,
@@ -154,10 +156,52 @@ def _link(params: dict[str, Any], **changes: Any) -> str:
     return "?" + urlencode({k: v for k, v in merged.items() if v not in ("", None)})
 
 
-def _kept_params(query: InboxQuery) -> dict[str, Any]:
+# The search text travels in the session, behind an opaque key in the URL (ADR 0018): a URL is written to
+# server logs and browser histories, and the text may be a personal identification number or a name.
+SEARCH_PARAM = "search"
+SESSION_SEARCHES = "inbox_searches"
+KEPT_SEARCHES = 20
+# Longer than the form accepts, so that the page still says "too long"; short enough for a session to carry.
+KEPT_SEARCH_LENGTH = 200
+FILTER_PARAMS = ("tab", "status", "procedure", "unit", "page_size", "sort")
+
+
+def _remember_search(request: HttpRequest, text: str) -> str:
+    """The key under which the session now keeps `text` (the most recent few are kept)."""
+    text = text[:KEPT_SEARCH_LENGTH]
+    searches: dict[str, str] = request.session.get(SESSION_SEARCHES, {})
+    for key, kept in searches.items():
+        if kept == text:
+            return key
+    key = secrets.token_urlsafe(6)
+    searches[key] = text
+    request.session[SESSION_SEARCHES] = dict(list(searches.items())[-KEPT_SEARCHES:])
+    return key
+
+
+def _with_search(request: HttpRequest, params: QueryDict) -> QueryDict:
+    """`params` with the search text its key names (none when the session no longer holds it)."""
+    key = params.get(SEARCH_PARAM, "")
+    if not key:
+        return params
+    resolved = params.copy()
+    resolved["q"] = request.session.get(SESSION_SEARCHES, {}).get(key, "")
+    return resolved
+
+
+def _search_url(request: HttpRequest, params: QueryDict) -> str:
+    """The inbox's URL for the filters in `params`, its search text (if any) behind a session key."""
+    kept = {name: params.get(name, "") for name in FILTER_PARAMS}
+    text = params.get("q", "").strip()
+    if text:
+        kept[SEARCH_PARAM] = _remember_search(request, text)
+    return reverse("backoffice:inbox") + _link(kept)
+
+
+def _kept_params(query: InboxQuery, search_key: str) -> dict[str, Any]:
     """The parameters a tab, sort or page link keeps: the filters and the page size."""
     return {
-        "q": query.q,
+        SEARCH_PARAM: search_key if query.q else "",
         "status": query.status,
         "procedure": query.procedure,
         "unit": query.unit,
@@ -210,10 +254,13 @@ def _render_inbox(
     request: HttpRequest, params: QueryDict, bulk_form: BulkForm | None = None, status: int = 200
 ) -> HttpResponse:
     now = timezone.now()
-    filters = InboxFilterForm(params, scope_unit_choices(request.user))
+    search_key = params.get(SEARCH_PARAM, "")
+    filters = InboxFilterForm(_with_search(request, params), scope_unit_choices(request.user))
     query = filters.query()
+    if query.q and not search_key:
+        search_key = _remember_search(request, query.q)
     page = inbox_page(request.user, query, now, get_language() or "vi")
-    kept = _kept_params(query)
+    kept = _kept_params(query, search_key)
     sorted_params = {**kept, "tab": query.tab, "sort": _sort_value(query)}
     bulk_form = bulk_form or BulkForm(request.user)
     context = {
@@ -244,9 +291,15 @@ def _render_inbox(
     return render(request, "backoffice/inbox/inbox.html", context, status=status)
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 @staff_required
 def inbox(request: HttpRequest) -> HttpResponse:
+    """The filter form posts (its search text must not enter a URL); a search by personal identification
+    number in the query string, from an old link, is moved into the session before anything is shown."""
+    if request.method == "POST":
+        return redirect(_search_url(request, request.POST), permanent=False)
+    if contains_personal_id(request.GET.get("q", "")):
+        return redirect(_search_url(request, request.GET), permanent=False)
     return _render_inbox(request, request.GET)
 
 

@@ -32,7 +32,7 @@ from motcua.catalog.models import Case, ProcedureVersion, RequiredDocument
 from motcua.catalog.selectors import IntakeOffer, intake_offer, search_versions
 from motcua.catalog.widgets import Kind
 from motcua.core.errors import DomainError, FieldProblem, NotFound
-from motcua.core.idempotency import run_once
+from motcua.core.idempotency import Created, run_once
 from motcua.dossiers.applicants import known_applicant_by_id_number
 from motcua.dossiers.lifecycle import Channel, ResultDelivery
 from motcua.dossiers.models import ApplicantKind, SubmittedAs
@@ -280,13 +280,21 @@ def _accept(request: HttpRequest, page: IntakePage) -> HttpResponse:
     if page.problems:
         return _render(request, page, status=422)
 
-    def receive() -> tuple[int, dict[str, Any]]:
-        return 201, {"code": create_dossier(user, intake).code}
+    def receive() -> Created:
+        code = create_dossier(user, intake).code
+        return 201, code, {"code": code}
 
     try:
         # The form's one-time token makes a second click (or a reload) answer with the first dossier. Its
         # fingerprint is constant: a repeat stores its scans again under new ids, yet it is the same intake.
-        _, body = run_once(user, IDEMPOTENCY_SCOPE, page.values["token"] or None, {}, receive)
+        _, body = run_once(
+            user,
+            IDEMPOTENCY_SCOPE,
+            page.values["token"] or None,
+            {},
+            receive,
+            replay=lambda code: {"code": code},
+        )
     except DomainError as error:
         page.problems += _service_problems(page, error)
         return _render(request, page, status=error.status)

@@ -68,7 +68,7 @@ class DocumentOut(Schema):
     template_url: str
 
 
-class StepOut(Schema):
+class WorkflowStepOut(Schema):
     order: int
     name: str
     role: str
@@ -82,7 +82,7 @@ class CaseOut(Schema):
     processing_time: ProcessingTime
     fees: list[FeeOut]
     documents: list[DocumentOut]
-    workflow: list[StepOut]
+    workflow: list[WorkflowStepOut]
     form_schema: dict[str, Any]
 
 

@@ -6,9 +6,9 @@ import datetime as dt
 import logging
 from typing import Annotated, Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
-from django.http.multipartparser import MultiPartParserError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -17,7 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import PlainSerializer
 
-from motcua.core.errors import DomainError, FieldProblem, MalformedRequest, problem_body, problem_response
+from motcua.core.errors import DomainError, FieldProblem, problem_body, problem_response
 from motcua.core.outage import is_connection_failure, unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -76,10 +76,23 @@ def _validation_message(error: dict[str, Any]) -> str:
     return str(messages.get(kind, error.get("msg", "")))
 
 
+REALM = "motcua"
+
+
+def challenge(request: HttpRequest) -> str:
+    """The `WWW-Authenticate` of a 401 (RFC 6750 §3): a token was sent and refused, or none was sent."""
+    if request.headers.get("Authorization", "").lower().startswith("bearer "):
+        return f'Bearer realm="{REALM}", error="invalid_token"'
+    return f'Bearer realm="{REALM}"'
+
+
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return problem_response(exc.status, exc.problem())
+        response = problem_response(exc.status, exc.problem())
+        if exc.status == 401:
+            response["WWW-Authenticate"] = challenge(request)
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
@@ -94,7 +107,9 @@ def install_error_handlers(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def not_authenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-        return problem_response(401, problem_body(401, "not-authenticated", _("Authentication required")))
+        response = problem_response(401, problem_body(401, "not-authenticated", _("Authentication required")))
+        response["WWW-Authenticate"] = challenge(request)
+        return response
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
@@ -104,10 +119,13 @@ def install_error_handlers(api: NinjaAPI) -> None:
         slug = "invalid-body" if exc.status_code == 400 else "http-error"
         return problem_response(exc.status_code, problem_body(exc.status_code, slug, str(exc)))
 
-    @api.exception_handler(MultiPartParserError)
-    def unreadable_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
-        # Django answers 400 for its own views; ninja reads request.FILES itself, so say the same here.
-        return domain_error(request, MalformedRequest(_("The multipart body could not be read.")))
+    @api.exception_handler(RequestDataTooBig)
+    def too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # A JSON body over DATA_UPLOAD_MAX_MEMORY_SIZE, which Django refuses to read (forms: core.middleware).
+        message = _("The request body is too large.")
+        problems = [FieldProblem("body", "too_large", message)]
+        body = problem_body(413, "payload-too-large", _("The request body is too large"), message, problems)
+        return problem_response(413, body)
 
     @api.exception_handler(Http404)
     def not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

@@ -107,6 +107,21 @@ def mask_personal_id(value: str) -> str:
     return f"{value[:3]}{'*' * (len(value) - 6)}{value[-3:]}"
 
 
+# A personal identification number as it may appear in free text: 12 digits (CCCD) or 9 (the old CMND), not
+# part of a longer run of digits (a phone number has 10, a tax code 10 or 13 with its branch).
+PERSONAL_ID_RUN = re.compile(r"(?<!\d)(?:\d{12}|\d{9})(?!\d)")
+
+
+def contains_personal_id(text: str) -> bool:
+    """Whether `text` carries something shaped like a personal identification number."""
+    return PERSONAL_ID_RUN.search(text) is not None
+
+
+def mask_personal_ids(text: str) -> str:
+    """`text` with every run shaped like a personal identification number masked (for logs)."""
+    return PERSONAL_ID_RUN.sub(lambda match: mask_personal_id(match.group()), text)
+
+
 def mask_name(full_name: str) -> str:
     """'Nguyễn Văn An' → 'N*** V** An': enough for the applicant to recognise, useless to anyone else."""
     words = full_name.split()

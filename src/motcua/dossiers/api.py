@@ -8,14 +8,17 @@ from typing import Any, Literal
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile as NinjaFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from motcua.core.api import LocalDateTime
-from motcua.core.idempotency import run_once
-from motcua.core.identifiers import mask_name
+from motcua.core.errors import InvalidInput
+from motcua.core.idempotency import Created, run_once
+from motcua.core.identifiers import contains_personal_id, mask_name
 from motcua.core.input import MAX_ID
+from motcua.core.openapi import reads_only
 from motcua.dossiers.lifecycle import national_channel_code, national_code
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.policy import allowed_actions
@@ -38,6 +41,7 @@ router = Router(tags=["dossiers"], auth=api_auth)
 files_router = Router(tags=["files"], auth=api_auth)
 lookup_router = Router(tags=["lookup"])
 PAGE_SIZE_MAX = 100
+MAX_PAGE = 100_000
 
 
 class FileOut(Schema):
@@ -107,7 +111,7 @@ class DossierIn(Schema):
     result_delivery: Literal["counter", "post", "online"] = "counter"
 
 
-class StepOut(Schema):
+class CurrentStepOut(Schema):
     name: str
     order: int
     role: str
@@ -150,7 +154,7 @@ class DossierOut(DossierSummary):
     remaining: str | None = Field(description="Working time left, or by how much it is past, while it runs.")
     overdue: bool
     punctuality: str | None = Field(description="Once finished: early, on_time or late (day granularity).")
-    current_step: StepOut | None
+    current_step: CurrentStepOut | None
     allowed_actions: list[str]
     applicant: dict[str, Any]
     form: dict[str, Any]
@@ -299,7 +303,10 @@ def create(request: HttpRequest, payload: DossierIn) -> Any:
     date. Send an `Idempotency-Key` header to make retries safe."""
     body = payload.model_dump(mode="json")
 
-    def create_once() -> tuple[int, dict[str, Any]]:
+    def answer(dossier: Dossier) -> dict[str, Any]:
+        return DossierOut.model_validate(_detail(request, dossier)).model_dump(mode="json")
+
+    def create_once() -> Created:
         applicant = Applicant(**payload.applicant.model_dump())
         intake = Intake(
             procedure=payload.procedure,
@@ -316,7 +323,7 @@ def create(request: HttpRequest, payload: DossierIn) -> Any:
             result_delivery=payload.result_delivery,
         )
         dossier = create_dossier(request.user, intake)  # type: ignore[arg-type]
-        return 201, DossierOut.model_validate(_detail(request, dossier)).model_dump(mode="json")
+        return 201, dossier.code, answer(dossier)
 
     status, response = run_once(
         request.user,  # type: ignore[arg-type]
@@ -324,8 +331,52 @@ def create(request: HttpRequest, payload: DossierIn) -> Any:
         request.headers.get("Idempotency-Key"),
         body,
         create_once,
+        replay=lambda code: answer(dossier_for(request.user, code)),
     )
     return Status(status, response)
+
+
+class DossierSearchIn(Schema):
+    """The list's filters in a body, so that a personal identification number never travels in a URL."""
+
+    model_config = {"extra": "forbid"}
+
+    q: str = Field("", max_length=100, description="A code's start, or words of the applicant or their ID.")
+    status: str = Field("", max_length=32)
+    procedure: str = Field("", max_length=64)
+    unit: str = Field("", max_length=35)
+    overdue: bool | None = None
+    due_before: dt.datetime | None = None
+    assigned_to: Literal["me"] | None = None
+    page: int = Field(1, ge=1, le=MAX_PAGE)
+    page_size: int = Field(20, ge=1, le=PAGE_SIZE_MAX)
+
+
+def _dossier_page(request: HttpRequest, search: DossierSearchIn) -> dict[str, Any]:
+    """Pages come without a total: counting a large scope on every request would cost more than the page."""
+    filters = DossierFilters(
+        status=search.status,
+        procedure=search.procedure,
+        unit=search.unit,
+        overdue=search.overdue,
+        due_before=search.due_before,
+        assigned_to_me=search.assigned_to == "me",
+        q=search.q,
+    )
+    start = (search.page - 1) * search.page_size
+    rows = list(
+        filtered_dossiers(request.user, filters)
+        .select_related("assignee")
+        .only(*SUMMARY_FIELDS)[start : start + search.page_size + 1]
+    )
+    for row in rows:
+        with_reference_rows(row)
+    return {
+        "items": [_summary(d) for d in rows[: search.page_size]],
+        "page": search.page,
+        "page_size": search.page_size,
+        "has_next": len(rows) > search.page_size,
+    }
 
 
 @router.get("", response=DossierPage, summary="Dossiers in your scope, newest first")
@@ -338,33 +389,39 @@ def list_dossiers(
     due_before: dt.datetime | None = None,
     assigned_to: Literal["me"] | None = None,
     q: str = Query("", max_length=100),
-    page: int = Query(1, ge=1, le=100_000),
+    page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(20, ge=1, le=PAGE_SIZE_MAX),
 ) -> dict[str, Any]:
-    """Pages come without a total: counting a large scope on every request would cost more than the page."""
-    filters = DossierFilters(
+    """Searching by personal identification number is `POST /dossiers/search`: a URL is written to logs and
+    histories, so `q` here refuses a 9- or 12-digit number (422)."""
+    if contains_personal_id(q):
+        raise InvalidInput.field(
+            "q",
+            "personal_id_in_url",
+            _(
+                "A personal identification number must not be sent in a URL: search with "
+                "POST /api/v1/dossiers/search and put it in the JSON body."
+            ),
+        )
+    search = DossierSearchIn(
+        q=q,
         status=status,
         procedure=procedure,
         unit=unit,
         overdue=overdue,
         due_before=due_before,
-        assigned_to_me=assigned_to == "me",
-        q=q,
+        assigned_to=assigned_to,
+        page=page,
+        page_size=page_size,
     )
-    start = (page - 1) * page_size
-    rows = list(
-        filtered_dossiers(request.user, filters)
-        .select_related("assignee")
-        .only(*SUMMARY_FIELDS)[start : start + page_size + 1]
-    )
-    for row in rows:
-        with_reference_rows(row)
-    return {
-        "items": [_summary(d) for d in rows[:page_size]],
-        "page": page,
-        "page_size": page_size,
-        "has_next": len(rows) > page_size,
-    }
+    return _dossier_page(request, search)
+
+
+@router.post("/search", response=DossierPage, summary="Search the dossiers in your scope (by ID number too)")
+@reads_only
+def search_dossiers(request: HttpRequest, payload: DossierSearchIn) -> dict[str, Any]:
+    """The list's filters in the body: the one way to search by personal identification number."""
+    return _dossier_page(request, payload)
 
 
 @router.get("/{code}", response=DossierOut, summary="One dossier, with the actions you may take")

@@ -527,10 +527,11 @@ class DelegationAdmin(RevocableAdmin):
 class ApiTokenAdmin(RevocableAdmin):
     """Tokens are issued through the API, which shows a key once; here they are only seen and revoked."""
 
-    list_display = ["prefix", "user", "created_at", "last_used_at", "revoked_at"]
+    list_display = ["prefix", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
     list_filter = [("revoked_at", admin.EmptyFieldListFilter)]
     list_select_related = ["user"]
-    readonly_fields = ["prefix", "key_hash", "user", "created_at", "last_used_at", "revoked_at"]
+    readonly_fields = ["prefix", "key_hash", "user", "created_at", "expires_at", "last_used_at", "revoked_at"]
+    exclude = ["password_fingerprint"]
     search_fields = ["user__username", "prefix"]
     actions = ["revoke_tokens"]
 

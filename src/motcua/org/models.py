@@ -6,6 +6,7 @@ import re
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.identifiers import mask_personal_id
@@ -165,13 +166,22 @@ class DelegationAudit(models.Model):
         ordering = ["at", "id"]
 
 
+PASSWORD_FINGERPRINT_SALT = "motcua.org.ApiToken.password_fingerprint"
+
+
 class ApiToken(models.Model):
-    """A bearer token; only its SHA-256 is stored, so a database leak does not leak tokens."""
+    """A bearer token; only its SHA-256 is stored, so a database leak does not leak tokens.
+
+    It works until `expires_at`, while its user is active, and while the user's password is the one it was
+    issued under: `password_fingerprint` is a keyed hash of the password hash, as Django's session keeps one,
+    so that changing the password ends every token (org.services.user_for_token)."""
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
     key_hash = models.CharField(max_length=64, unique=True)
     prefix = models.CharField(max_length=8)
     created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    password_fingerprint = models.CharField(max_length=64)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
 
@@ -181,3 +191,8 @@ class ApiToken(models.Model):
     @staticmethod
     def hash_key(key: str) -> str:
         return hashlib.sha256(key.encode()).hexdigest()
+
+    @staticmethod
+    def fingerprint(password_hash: str) -> str:
+        """Changes whenever the password does; keyed, so that it says nothing of the hash it comes from."""
+        return salted_hmac(PASSWORD_FINGERPRINT_SALT, password_hash, algorithm="sha256").hexdigest()

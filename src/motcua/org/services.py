@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import Conflict, InvalidInput, NotFound, PermissionDenied
@@ -20,6 +21,8 @@ from motcua.org.models import Agency, ApiToken, CitizenProfile, Delegation, Dele
 from motcua.org.selectors import has_role, roles_in
 
 TOKEN_BYTES = 32
+# A token for longer than a year is a password that never changes; a year is the most `--days` allows.
+MAX_TOKEN_DAYS = 366
 
 
 def _get_or_create_user(username: str, password: str | None, **fields: str) -> User:
@@ -72,11 +75,34 @@ def create_citizen(
     return profile
 
 
-def issue_api_token(user: User) -> str:
-    """A new bearer token for `user`; only its hash is kept, so this is the one time it can be read."""
+class IssuedToken(str):
+    """A new token's key (a str, as callers have always used it), with when it expires."""
+
+    expires_at: dt.datetime
+
+    def __new__(cls, key: str, expires_at: dt.datetime) -> IssuedToken:
+        token = super().__new__(cls, key)
+        token.expires_at = expires_at
+        return token
+
+
+def issue_api_token(user: User, days: int | None = None) -> IssuedToken:
+    """A new bearer token for `user`, valid `days` (MOTCUA_API_TOKEN_DAYS when None) unless the password
+    changes first; only its hash is kept, so this is the one time it can be read."""
+    days = settings.MOTCUA_API_TOKEN_DAYS if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise InvalidInput.field(
+            "days", "out_of_range", _("A token lasts from 1 to %(max)d days.") % {"max": MAX_TOKEN_DAYS}
+        )
     key = secrets.token_urlsafe(TOKEN_BYTES)
-    ApiToken.objects.create(user=user, key_hash=ApiToken.hash_key(key), prefix=key[:8])
-    return key
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=ApiToken.hash_key(key),
+        prefix=key[:8],
+        expires_at=timezone.now() + dt.timedelta(days=days),
+        password_fingerprint=ApiToken.fingerprint(user.password),
+    )
+    return IssuedToken(key, token.expires_at)
 
 
 def revoke_api_tokens(tokens: QuerySet[ApiToken]) -> int:
@@ -89,14 +115,20 @@ TOKEN_USE_RESOLUTION = dt.timedelta(minutes=10)
 
 
 def user_for_token(key: str) -> User | None:
+    """The user a token names, while it is neither revoked nor expired, the user is active and their password
+    is still the one it was issued under."""
+    now = timezone.now()
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, user__is_active=True)
+        .filter(
+            key_hash=ApiToken.hash_key(key), revoked_at__isnull=True, expires_at__gt=now, user__is_active=True
+        )
         .first()
     )
     if token is None:
         return None
-    now = timezone.now()
+    if not constant_time_compare(token.password_fingerprint, ApiToken.fingerprint(token.user.password)):
+        return None
     if token.last_used_at is None or now - token.last_used_at > TOKEN_USE_RESOLUTION:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user

@@ -17,6 +17,7 @@ from motcua.core.api import LocalDateTime
 from motcua.dossiers.selectors import dossier_for
 from motcua.org.auth import api_auth
 from motcua.org.models import Agency
+from motcua.stats.api_report import PeriodOut
 from motcua.stats.evaluation import Evaluation, dossier_evaluation, unit_evaluation
 from motcua.stats.index766 import index766
 from motcua.stats.indicators_input import (
@@ -36,13 +37,6 @@ UNIT_PARAMETER = Query(
     description="Identity code of the unit; its whole subtree is counted. Empty: the units you hold a role "
     "in.",
 )
-
-
-class PeriodOut(Schema):
-    model_config = ConfigDict(populate_by_name=True)
-
-    first: dt.date = Field(alias="from")
-    last: dt.date = Field(alias="to")
 
 
 class UnitsOut(Schema):
