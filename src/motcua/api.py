@@ -9,6 +9,7 @@ from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.org.api import delegations_router
 from motcua.org.api import router as org_router
+from motcua.privacy.api import router as audit_router
 from motcua.stats.api_indicators import router as indicators_router
 from motcua.stats.api_report import router as report_router
 from motcua.worktime.api import router as calendar_router
@@ -30,5 +31,6 @@ api.add_router("/delegations", delegations_router)
 api.add_router("/files", files_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/lookup", lookup_router)
+api.add_router("/audit", audit_router)
 api.add_router("/stats", report_router)
 api.add_router("/stats", indicators_router)

@@ -53,6 +53,8 @@ from motcua.dossiers.services.feedback import add_note
 from motcua.dossiers.timing import Timing, dossier_timing, step_timing
 from motcua.org.selectors import agency_by_code
 from motcua.printing.catalogue import printable_forms
+from motcua.privacy.constants import AccessChannel, AccessKind
+from motcua.privacy.services import record_read
 from motcua.worktime.calendar import format_working_duration
 from motcua.worktime.constants import Punctuality
 from motcua.worktime.services import calendar_for
@@ -343,13 +345,22 @@ def _visible(user: Any, code: str) -> Dossier:
         raise Http404(_("No dossier %s is visible to you.") % code) from None
 
 
+def _units(dossier: Dossier) -> tuple[int, ...]:
+    """The dossier's units, nearest first, to name the unit the officer acted for in the access log."""
+    return (dossier.current_unit_id, dossier.receiving_unit_id, dossier.competent_authority_id)
+
+
 # --- views --------------------------------------------------------------------------------------------------
 
 
 @require_GET
 @staff_required
 def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
-    return _render(request, _visible(request.user, code))
+    dossier = _visible(request.user, code)
+    record_read(
+        request, channel=AccessChannel.PAGE, kind=AccessKind.DOSSIER_PAGE, code=code, near=_units(dossier)
+    )
+    return _render(request, dossier)
 
 
 @require_POST
@@ -419,6 +430,14 @@ def dossier_file(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     stored = UploadedFile.objects.filter(pk=pk).first() if belongs else None
     if stored is None:
         raise Http404(_("This dossier has no such file."))
+    record_read(
+        request,
+        channel=AccessChannel.PAGE,
+        kind=AccessKind.FILE,
+        code=code,
+        near=_units(dossier),
+        detail=f"{stored.pk} {stored.original_name}",
+    )
     response = FileResponse(
         stored.file.open("rb"),
         content_type=stored.content_type,
