@@ -10,7 +10,7 @@ from django.db import migrations
 POSTGRES_FORWARD = """
 CREATE OR REPLACE FUNCTION privacy_access_record_append_only() RETURNS trigger AS $$
 BEGIN
-    RAISE EXCEPTION 'access records are append-only: % refused on privacy_accessrecord', TG_OP;
+    RAISE EXCEPTION 'access records are append-only: %% refused on privacy_accessrecord', TG_OP;
 END;
 $$ LANGUAGE plpgsql;
 CREATE TRIGGER privacy_access_record_append_only
