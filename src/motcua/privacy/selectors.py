@@ -102,9 +102,7 @@ def access_log(user: User | AnonymousUser, filters: AccessFilters) -> QuerySet[A
 
 def openings_of(dossier: Dossier, viewer: User | AnonymousUser) -> list[AccessRecord]:
     """Who opened the citizen's dossier, newest first: everyone's reads but the viewer's own."""
-    return list(
-        AccessRecord.objects.filter(dossier_code=dossier.code)
-        .exclude(user_id=viewer.pk)
-        .select_related("user", "unit")
-        .order_by("-at", "-id")[:SHOWN_TO_APPLICANT]
-    )
+    records = AccessRecord.objects.filter(dossier_code=dossier.code)
+    if viewer.pk is not None:
+        records = records.exclude(user_id=viewer.pk)
+    return list(records.select_related("user", "unit").order_by("-at", "-id")[:SHOWN_TO_APPLICANT])

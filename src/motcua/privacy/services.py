@@ -44,8 +44,10 @@ def acting_unit(user: User | AnonymousUser, near: Iterable[int] = ()) -> tuple[i
 
 
 def reader(request: HttpRequest, near: Iterable[int] = ()) -> Reader:
+    if request.user.pk is None:
+        raise ValueError("Only a signed-in user's reads are recorded.")
     unit_id, roles = acting_unit(request.user, near)
-    return Reader(int(request.user.pk), unit_id, roles, client_address(request))
+    return Reader(request.user.pk, unit_id, roles, client_address(request))
 
 
 def record(

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import re
 import zipfile
 from collections.abc import Iterator, Sequence
@@ -220,7 +221,7 @@ def subject_archive(user: User, *, drafts: Sequence[dict[str, Any]] = ()) -> Arc
     for upload in uploads:
         files.setdefault(upload.pk, upload)
 
-    document = {
+    data = {
         "format": FORMAT,
         "generated_at": _when(timezone.now()),
         "account": {
@@ -242,7 +243,7 @@ def subject_archive(user: User, *, drafts: Sequence[dict[str, Any]] = ()) -> Arc
         "drafts": list(drafts),
         "uploads": [_file(u) for u in uploads],
     }
-    return Archive(document, [(file_path(files[pk]), files[pk]) for pk in sorted(files)])
+    return Archive(data, [(file_path(files[pk]), files[pk]) for pk in sorted(files)])
 
 
 def start_export(who: Reader, user: User, *, now: dt.datetime | None = None) -> list[str]:
@@ -260,7 +261,7 @@ def start_export(who: Reader, user: User, *, now: dt.datetime | None = None) -> 
             .first()
         )
         if last is not None and last > now - interval:
-            wait = max(1, int((last + interval - now).total_seconds() // 60) + 1)
+            wait = max(1, math.ceil((last + interval - now).total_seconds() / 60))
             raise ExportTooSoon(
                 _("You downloaded your data recently. You can download it again in %(minutes)d minutes.")
                 % {"minutes": wait}

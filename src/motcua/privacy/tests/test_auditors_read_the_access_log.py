@@ -133,7 +133,7 @@ def test_the_csv_export_is_filtered_and_keeps_formulas_as_text(world):
 
     assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
     assert response["Content-Disposition"].startswith("attachment;")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
     assert len(rows) == 2
     assert rows[1][1] == "counter" and rows[1][6] == code
     assert rows[1][2].startswith("'=HYPERLINK")
