@@ -2,8 +2,8 @@
 
 On PostgreSQL a row trigger refuses UPDATE and DELETE; TRUNCATE (an operator's deliberate act, and how test
 databases are emptied) is not a row operation and is left to the database's privileges. On SQLite, the
-embedded default for a single machine, the model refuses updates and deletes; no trigger is added there,
-because Django empties an SQLite test database with DELETE."""
+embedded default for a single machine, a trigger refuses UPDATE only: Django empties an SQLite test database
+with DELETE, which a DELETE trigger would refuse; the model refuses deletes."""
 
 from django.db import migrations
 
@@ -24,14 +24,30 @@ DROP FUNCTION IF EXISTS privacy_access_record_append_only();
 """
 
 
+SQLITE_FORWARD = """
+CREATE TRIGGER privacy_access_record_no_update BEFORE UPDATE ON privacy_accessrecord
+BEGIN
+    SELECT RAISE(ABORT, 'access records are append-only: UPDATE refused on privacy_accessrecord');
+END;
+"""
+
+SQLITE_BACKWARD = "DROP TRIGGER IF EXISTS privacy_access_record_no_update;"
+
+
 def forward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(POSTGRES_FORWARD)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_FORWARD)
 
 
 def backward(apps, schema_editor):
-    if schema_editor.connection.vendor == "postgresql":
+    vendor = schema_editor.connection.vendor
+    if vendor == "postgresql":
         schema_editor.execute(POSTGRES_BACKWARD)
+    elif vendor == "sqlite":
+        schema_editor.execute(SQLITE_BACKWARD)
 
 
 class Migration(migrations.Migration):
