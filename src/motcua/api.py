@@ -8,6 +8,7 @@ from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.org.api import delegations_router
 from motcua.org.api import router as org_router
+from motcua.privacy.api import router as audit_router
 from motcua.signing.api import results_router
 from motcua.signing.api import router as verify_router
 from motcua.stats.api_indicators import router as indicators_router
@@ -32,6 +33,7 @@ api.add_router("/files", files_router)
 api.add_router("/dossiers", dossiers_router)
 api.add_router("/dossiers", results_router)
 api.add_router("/lookup", lookup_router)
+api.add_router("/audit", audit_router)
 api.add_router("/stats", report_router)
 api.add_router("/stats", indicators_router)
 api.add_router("/verify", verify_router)

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "motcua.notify",
     "motcua.alerts",
     "motcua.signing",
+    "motcua.privacy",
 ]
 
 MIDDLEWARE = [
@@ -306,3 +307,26 @@ MOTCUA_IDEMPOTENCY_TTL_DAYS = int(os.environ.get("MOTCUA_IDEMPOTENCY_TTL_DAYS", 
 # How many days an API token works when issued without --days: a stolen token is worth a season at most, and
 # an integration renews its token on a schedule. A password change or a deactivation ends tokens at once.
 MOTCUA_API_TOKEN_DAYS = int(os.environ.get("MOTCUA_API_TOKEN_DAYS", "90"))
+# --- personal data: access log, the citizen's own data, retention (issue 10) ---
+# A citizen may download everything held about them once per this many minutes: building the archive reads
+# every file they ever uploaded, and a stolen session must not be able to pull it over and over.
+MOTCUA_SUBJECT_EXPORT_INTERVAL_MINUTES = int(os.environ.get("MOTCUA_SUBJECT_EXPORT_INTERVAL_MINUTES", "60"))
+# How long each kind of record is kept and under which rule, shown to the citizen (Law 91/2025 asks that the
+# data subject be told). The years and the basis are the province's archive schedule, not the software's:
+# set them from the agency's list of records and retention periods. Nothing is deleted automatically yet.
+MOTCUA_RETENTION = {
+    "dossier": {
+        "years": int(os.environ.get("MOTCUA_RETENTION_DOSSIER_YEARS", "10")),
+        "basis": os.environ.get(
+            "MOTCUA_RETENTION_DOSSIER_BASIS",
+            "Luật Lưu trữ số 33/2024/QH15; Thông tư 10/2022/TT-BNV về thời hạn bảo quản tài liệu",
+        ),
+    },
+    "access_log": {
+        "years": int(os.environ.get("MOTCUA_RETENTION_ACCESS_LOG_YEARS", "5")),
+        "basis": os.environ.get(
+            "MOTCUA_RETENTION_ACCESS_LOG_BASIS",
+            "Luật Bảo vệ dữ liệu cá nhân số 91/2025/QH15; Nghị định 85/2016/NĐ-CP về an toàn hệ thống",
+        ),
+    },
+}

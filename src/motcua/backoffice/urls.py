@@ -1,7 +1,7 @@
-"""The staff back office: inbox, bulk actions, tracking book, dossier page and counter intake."""
+"""The staff back office: inbox, bulk actions, tracking book, dossier page, counter intake, access log."""
 
-from motcua.backoffice import urls_dossier, urls_inbox
+from motcua.backoffice import urls_audit, urls_dossier, urls_inbox
 
 app_name = "backoffice"
 
-urlpatterns = [*urls_inbox.urlpatterns, *urls_dossier.urlpatterns]
+urlpatterns = [*urls_inbox.urlpatterns, *urls_dossier.urlpatterns, *urls_audit.urlpatterns]

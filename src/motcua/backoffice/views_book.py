@@ -18,6 +18,8 @@ from django.views.decorators.http import require_GET
 from motcua.backoffice.access import scope_unit_choices, staff_required
 from motcua.core.errors import DomainError
 from motcua.printing.tracking_book import TrackingBook, tracking_book
+from motcua.privacy.constants import AccessChannel, AccessKind
+from motcua.privacy.services import reader, record
 
 ROWS_PER_PAGE = 200
 
@@ -68,6 +70,14 @@ def tracking_book_page(request: HttpRequest) -> HttpResponse:
         except DomainError as error:
             form.show_problems(error)
     page = Paginator(book.rows, ROWS_PER_PAGE).get_page(request.GET.get("page")) if book else None
+    if book is not None and page is not None:
+        # The book names and addresses each applicant: the rows shown are recorded, one per dossier.
+        record(
+            reader(request, near=[book.unit.pk]),
+            channel=AccessChannel.PAGE,
+            kind=AccessKind.TRACKING_BOOK,
+            codes=[row.code for row in page],
+        )
     context = {
         "form": form,
         "book": book,

@@ -53,6 +53,8 @@ from motcua.dossiers.services.feedback import add_note
 from motcua.dossiers.timing import Timing, dossier_timing, step_timing
 from motcua.org.selectors import agency_by_code
 from motcua.printing.catalogue import printable_forms
+from motcua.privacy.constants import AccessChannel, AccessKind
+from motcua.privacy.services import record_read
 from motcua.signing.services import signed_copy_of
 from motcua.worktime.calendar import format_working_duration
 from motcua.worktime.constants import Punctuality
@@ -344,13 +346,22 @@ def _visible(user: Any, code: str) -> Dossier:
         raise Http404(_("No dossier %s is visible to you.") % code) from None
 
 
+def _units(dossier: Dossier) -> tuple[int, ...]:
+    """The dossier's units, nearest first, to name the unit the officer acted for in the access log."""
+    return (dossier.current_unit_id, dossier.receiving_unit_id, dossier.competent_authority_id)
+
+
 # --- views --------------------------------------------------------------------------------------------------
 
 
 @require_GET
 @staff_required
 def dossier_page(request: HttpRequest, code: str) -> HttpResponse:
-    return _render(request, _visible(request.user, code))
+    dossier = _visible(request.user, code)
+    record_read(
+        request, channel=AccessChannel.PAGE, kind=AccessKind.DOSSIER_PAGE, code=code, near=_units(dossier)
+    )
+    return _render(request, dossier)
 
 
 @require_POST
@@ -422,6 +433,14 @@ def dossier_file(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
         raise Http404(_("This dossier has no such file."))
     # The result is served signed once its signed copy exists (ADR 0017); the original upload is kept.
     signed = signed_copy_of(stored) if pk == dossier.result_file_id else None
+    record_read(
+        request,
+        channel=AccessChannel.PAGE,
+        kind=AccessKind.FILE,
+        code=code,
+        near=_units(dossier),
+        detail=f"{stored.pk} {stored.original_name}",
+    )
     response = FileResponse(
         (signed or stored).file.open("rb"),
         content_type=stored.content_type,

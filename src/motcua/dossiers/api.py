@@ -14,11 +14,14 @@ from ninja.files import UploadedFile as NinjaFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from motcua.core.api import LocalDateTime
+from motcua.core.domain_events import publish
 from motcua.core.errors import InvalidInput
 from motcua.core.idempotency import Created, run_once
 from motcua.core.identifiers import contains_personal_id, mask_name
 from motcua.core.input import MAX_ID
+from motcua.core.net import client_address
 from motcua.core.openapi import reads_only
+from motcua.dossiers.domain_events import DossierDataRead
 from motcua.dossiers.lifecycle import national_channel_code, national_code
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.policy import allowed_actions
@@ -293,10 +296,6 @@ def _detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
     }
 
 
-def _reload(request: HttpRequest, code: str) -> dict[str, Any]:
-    return _detail(request, dossier_for(request.user, code))
-
-
 @router.post("", response={201: DossierOut, 200: DossierOut}, summary="Submit or receive a dossier")
 def create(request: HttpRequest, payload: DossierIn) -> Any:
     """Online: created `submitted`, waiting for an officer. Counter or post: created `received`, with its due
@@ -424,9 +423,18 @@ def search_dossiers(request: HttpRequest, payload: DossierSearchIn) -> dict[str,
     return _dossier_page(request, payload)
 
 
+def _published_read(request: HttpRequest, d: Dossier, what: str) -> None:
+    """Tell the access log of personal data (ADR 0016) that the caller read this dossier."""
+    units = (d.current_unit_id, d.receiving_unit_id, d.competent_authority_id)
+    publish(DossierDataRead(request.user, d.code, units, what, client_address(request)))  # type: ignore[arg-type]
+
+
 @router.get("/{code}", response=DossierOut, summary="One dossier, with the actions you may take")
 def get_dossier(request: HttpRequest, code: str) -> dict[str, Any]:
-    return _reload(request, code)
+    """Each read is recorded in the access log of personal data (`GET /audit/access`)."""
+    dossier = dossier_for(request.user, code)
+    _published_read(request, dossier, "dossier")
+    return _detail(request, dossier)
 
 
 def _event(e: DossierEvent) -> dict[str, Any]:
@@ -445,7 +453,10 @@ def _event(e: DossierEvent) -> dict[str, Any]:
 
 @router.get("/{code}/events", response=list[EventOut], summary="The dossier's history, oldest first")
 def list_events(request: HttpRequest, code: str) -> list[dict[str, Any]]:
-    return [_event(e) for e in dossier_events(dossier_for(request.user, code))]
+    """Each read is recorded in the access log of personal data (`GET /audit/access`)."""
+    dossier = dossier_for(request.user, code)
+    _published_read(request, dossier, "events")
+    return [_event(e) for e in dossier_events(dossier)]
 
 
 class ActionIn(BaseModel):

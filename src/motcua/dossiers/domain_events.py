@@ -10,6 +10,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 
 from motcua.core.domain_events import DomainEvent
@@ -108,6 +109,18 @@ class DossierWithdrawn(DossierActed):
 
 class ApologyIssued(DossierActed):
     name = ActionName.APOLOGISE
+
+
+@dataclass(frozen=True)
+class DossierDataRead(DomainEvent):
+    """Someone read a dossier's personal data through the API (`what`: "dossier" or "events"); the access
+    log of personal data (privacy, ADR 0016) records it. Not part of the history, so not a DossierActed."""
+
+    reader: User
+    code: str
+    units: tuple[int, ...]  # the dossier's current, receiving and competent units, nearest first
+    what: str
+    client_address: str
 
 
 EVENT_TYPES: dict[str, type[DossierActed]] = {kind.name: kind for kind in DossierActed.__subclasses__()}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from motcua.portal import views_apply, views_mine
+from motcua.portal import views_apply, views_data, views_mine
 
 urlpatterns = [
     path("procedures/<str:code>/apply/", views_apply.apply, name="apply"),
@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("applications/<int:pk>/review/", views_apply.review, name="application-review"),
     path("applications/<int:pk>/submitted/", views_apply.submitted, name="application-submitted"),
+    path("my/data/", views_data.my_data, name="my-data"),
+    path("my/data/export.zip", views_data.my_data_export, name="my-data-export"),
     path("my/dossiers/", views_mine.my_dossiers, name="my-dossiers"),
     path("my/dossiers/<str:code>/", views_mine.my_dossier, name="my-dossier"),
     path("my/dossiers/<str:code>/files/<int:pk>/", views_mine.dossier_file, name="my-dossier-file"),

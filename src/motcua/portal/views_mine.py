@@ -43,6 +43,8 @@ from motcua.portal.views_apply import (
     send_file,
     upload_limit,
 )
+from motcua.privacy.selectors import openings_of
+from motcua.privacy.wording import kind_text, reader_name, roles_text, unit_text
 from motcua.signing.services import signed_copy_of
 
 PAGE_SIZE = 20
@@ -199,6 +201,16 @@ def _render_detail(
         "max_bytes": upload_limit(),
         "accept_files": ACCEPT_FILES,
         "browser_messages": browser_messages(),
+        "openings": [
+            {
+                "at": record.at,
+                "name": reader_name(record),
+                "unit": unit_text(record),
+                "roles": roles_text(record),
+                "what": kind_text(record),
+            }
+            for record in openings_of(dossier, request.user)
+        ],
     }
     return render(request, "portal/mine/detail.html", context, status=status)
 

@@ -19,6 +19,8 @@ from motcua.org.selectors import scope_agency_ids
 from motcua.printing.catalogue import CATALOGUE, Audience
 from motcua.printing.services import dossier_form_pdf
 from motcua.printing.tracking_book import TrackingBook, tracking_book, tracking_book_pdf, tracking_book_xlsx
+from motcua.privacy.constants import AccessChannel, AccessKind
+from motcua.privacy.services import reader, record, record_read
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOOK_EXPORTS: dict[str, tuple[Callable[[TrackingBook], bytes], str, str]] = {
@@ -67,6 +69,7 @@ def dossier_form(request: HttpRequest, code: str, form: str) -> HttpResponse:
         pdf = dossier_form_pdf(request.user, code, form, base_url=public_base_url(request))
     except DomainError as error:
         return error_page(request, error)
+    record_read(request, channel=AccessChannel.PRINT, kind=AccessKind.PRINTED_FORM, code=code, detail=form)
     return _file(pdf, "application/pdf", "inline", f"{code}-{form}.pdf")
 
 
@@ -102,4 +105,13 @@ def tracking_book_file(request: HttpRequest, fmt: str) -> HttpResponse:
         return error_page(request, error)
     export, content_type, disposition = BOOK_EXPORTS[fmt]
     filename = f"so-theo-doi-{book.unit.identity_code}-{start:%Y%m%d}-{end:%Y%m%d}.{fmt}"
-    return _file(export(book), content_type, disposition, filename)
+    content = export(book)
+    # One record per dossier of the book, written in batches: the book names and addresses each applicant.
+    record(
+        reader(request, near=[book.unit.pk]),
+        channel=AccessChannel.EXPORT,
+        kind=AccessKind.TRACKING_BOOK,
+        codes=[row.code for row in book.rows],
+        detail=filename,
+    )
+    return _file(content, content_type, disposition, filename)

@@ -14,6 +14,8 @@ from motcua.core.api import LocalDateTime
 from motcua.core.errors import NotFound, PayloadTooLarge
 from motcua.dossiers.selectors import dossier_for
 from motcua.org.auth import api_auth
+from motcua.privacy.constants import AccessChannel, AccessKind
+from motcua.privacy.services import record_read
 from motcua.signing.services import signed_copy_of
 from motcua.signing.verification import Finding, Verdict, verify_pdf
 
@@ -127,6 +129,15 @@ def download_result(request: HttpRequest, code: str) -> FileResponse:
     if original is None or dossier.finished_at is None:
         raise NotFound(_("Dossier %s has no electronic result.") % code)
     signed = signed_copy_of(original)
+    units = (dossier.current_unit_id, dossier.receiving_unit_id, dossier.competent_authority_id)
+    record_read(
+        request,
+        channel=AccessChannel.API,
+        kind=AccessKind.FILE,
+        code=code,
+        near=units,
+        detail=f"{original.pk} {original.original_name}",
+    )
     response = FileResponse(
         (signed or original).file.open("rb"),
         content_type=original.content_type,

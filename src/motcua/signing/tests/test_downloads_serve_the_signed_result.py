@@ -7,6 +7,8 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from motcua.dossiers.models import Dossier
+from motcua.privacy.constants import AccessChannel, AccessKind
+from motcua.privacy.models import AccessRecord
 from motcua.signing.models import SignedResult
 from motcua.signing.tests.helpers import issue_with_pdf, online_dossier
 from motcua.signing.tests.pdfs import one_page_pdf
@@ -61,6 +63,10 @@ def test_the_api_serves_the_signed_result_to_whoever_may_see_the_dossier(
         response = world.client(username).get(f"/api/v1/dossiers/{code}/result")
         assert response.status_code == 200 and response.getvalue() == signed
         assert response["Content-Type"] == "application/pdf"
+    # Each download is a read of the dossier's personal data, in the access log (ADR 0016).
+    api_file_reads = AccessRecord.objects.filter(channel=AccessChannel.API, kind=AccessKind.FILE)
+    downloads = api_file_reads.filter(dossier_code=code)
+    assert sorted(downloads.values_list("user__username", flat=True)) == ["citizen", "leader"]
     assert world.client("stranger").get(f"/api/v1/dossiers/{code}/result").status_code == 404
     assert world.client("other_specialist").get(f"/api/v1/dossiers/{code}/result").status_code == 404
     assert world.client(None).get(f"/api/v1/dossiers/{code}/result").status_code in (401, 403)
