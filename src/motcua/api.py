@@ -9,6 +9,7 @@ from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.org.api import delegations_router
 from motcua.org.api import router as org_router
+from motcua.org.api_token import router as token_router
 from motcua.stats.api_indicators import router as indicators_router
 from motcua.stats.api_report import router as report_router
 from motcua.worktime.api import router as calendar_router
@@ -25,6 +26,7 @@ api = NinjaAPI(
 install_error_handlers(api)
 api.add_router("/procedures", procedures_router)
 api.add_router("/", org_router)
+api.add_router("/auth", token_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/delegations", delegations_router)
 api.add_router("/files", files_router)
