@@ -5,12 +5,13 @@ The rules are in motcua.org.twofactor."""
 from __future__ import annotations
 
 from base64 import b32encode
-from typing import Any
+from typing import Any, cast
 
 import segno
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate, logout
+from django.contrib.auth.models import User
 from django.contrib.auth.signals import user_login_failed
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
@@ -88,11 +89,12 @@ def verify(request: HttpRequest) -> HttpResponse:
         return redirect(_next(request))
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        device = twofactor.verify(request.user, form.cleaned_data["code"])  # type: ignore[arg-type]
+        user = cast(User, request.user)
+        device = twofactor.verify(user, form.cleaned_data["code"])
         if device is not None:
             _done(request, device)
             if not device.persistent_id.startswith("otp_totp"):
-                left = twofactor.remaining_recovery_codes(request.user)  # type: ignore[arg-type]
+                left = twofactor.remaining_recovery_codes(user)
                 messages.warning(
                     request,
                     _("You signed in with a recovery code. Recovery codes left: %(count)d.")
@@ -113,24 +115,24 @@ def enrol(request: HttpRequest) -> HttpResponse:
     """Set up an authenticator app: scan the QR code, confirm with the first code, keep the recovery codes."""
     if (refused := _signed_in(request)) is not None:
         return refused
-    user = request.user
+    user = cast(User, request.user)
     if not is_staff_account(user):
         return redirect("backoffice:inbox")
-    if twofactor.enrolled(user):  # type: ignore[arg-type]
+    if twofactor.enrolled(user):
         return redirect("backoffice:2fa")
-    device = twofactor.enrolment_device(user)  # type: ignore[arg-type]
+    device = twofactor.enrolment_device(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            codes = twofactor.confirm_enrolment(user, form.cleaned_data["code"])  # type: ignore[arg-type]
+            codes = twofactor.confirm_enrolment(user, form.cleaned_data["code"])
         except DomainError as error:
             form.add_error("code", str(error.detail))
         else:
             device.refresh_from_db()
             _done(request, device)
-            context = {"codes": codes, "next": _next(request)}
-            return render(request, "backoffice/auth/2fa_codes.html", context)
-    context = {
+            shown = {"codes": codes, "next": _next(request)}
+            return render(request, "backoffice/auth/2fa_codes.html", shown)
+    context: dict[str, Any] = {
         "form": form,
         "qr": _qr_svg(device.config_url),
         "secret": b32encode(device.bin_key).decode(),
@@ -146,7 +148,7 @@ def manage(request: HttpRequest) -> HttpResponse:
     password again, so a session left open at a counter cannot do either."""
     if (refused := _signed_in(request)) is not None:
         return refused
-    user = request.user
+    user = cast(User, request.user)
     form = PasswordForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         action = request.POST.get("action")
@@ -156,22 +158,22 @@ def manage(request: HttpRequest) -> HttpResponse:
                 logout(request)
                 return redirect("backoffice:login")
             form.add_error("password", _("This is not your password."))
-        elif action == "codes" and twofactor.enrolled(user):  # type: ignore[arg-type]
-            codes = twofactor.new_recovery_codes(user)  # type: ignore[arg-type]
+        elif action == "codes" and twofactor.enrolled(user):
+            codes = twofactor.new_recovery_codes(user)
             return render(
                 request, "backoffice/auth/2fa_codes.html", {"codes": codes, "next": reverse("backoffice:2fa")}
             )
         elif action == "remove":
-            twofactor.reset(user)  # type: ignore[arg-type]
+            twofactor.reset(user)
             request.session.pop("otp_device_id", None)
             if twofactor.required(user):
                 request.session[twofactor.PENDING_KEY] = twofactor.ENROL
             messages.success(request, _("Two-factor sign-in is off for your account."))
             return redirect("backoffice:2fa")
-    context = {
+    context: dict[str, Any] = {
         "form": form,
-        "enrolled": twofactor.enrolled(user),  # type: ignore[arg-type]
+        "enrolled": twofactor.enrolled(user),
         "required": twofactor.required(user),
-        "codes_left": twofactor.remaining_recovery_codes(user),  # type: ignore[arg-type]
+        "codes_left": twofactor.remaining_recovery_codes(user),
     }
     return render(request, "backoffice/auth/2fa_manage.html", context)

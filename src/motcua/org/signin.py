@@ -44,7 +44,7 @@ class SignInThrottle(AxesStandaloneBackend):
     whatever the password. A call without a request is not a sign-in from outside (the test client's login,
     a management shell) and is left to the other backends."""
 
-    def authenticate(  # type: ignore[override]
+    def authenticate(
         self,
         request: HttpRequest | None,
         username: str | None = None,
