@@ -267,6 +267,7 @@ AXES_FAILURE_LIMIT = MOTCUA_SIGNIN_FAILURE_LIMIT
 AXES_COOLOFF_TIME = "motcua.org.signin.cool_off"
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_USERNAME_CALLABLE = "motcua.org.signin.sign_in_name"
+AXES_CLIENT_STR_CALLABLE = "motcua.org.signin.log_name"  # no personal ID number in the server log
 AXES_CLIENT_IP_CALLABLE = "motcua.core.client.client_address"
 AXES_LOCKOUT_CALLABLE = "motcua.org.signin.lockout_response"
 AXES_RESET_ON_SUCCESS = True

@@ -187,3 +187,14 @@ def test_failures_behind_a_proxy_count_against_the_client_not_the_proxy(world, s
     neighbour = Client(REMOTE_ADDR="10.0.0.1", headers={"X-Real-IP": "198.51.100.2"})
     assert neighbour.post("/office/login/", {"username": "clerk", "password": PASSWORD}).status_code == 302
     assert AccessAttempt.objects.get(username="leader").ip_address == "198.51.100.1"
+
+
+def test_a_personal_id_number_typed_as_the_sign_in_name_is_neither_stored_nor_logged(world, caplog):
+    """No personal ID number in a log (issue 10): someone typing their ID number as the sign-in name."""
+    Client().post("/account/login/", {"username": "001090012345", "password": "wrong"})
+    Client().post("/office/login/", {"username": "0912 345 678", "password": "wrong"})
+    assert not AccessAttempt.objects.filter(username__contains="001090012345").exists()
+    assert AccessAttempt.objects.filter(username__startswith="id-number:").count() == 1
+    assert AccessAttempt.objects.filter(username="0912345678").exists()
+    assert "001090012345" not in caplog.text and "id-number:" in caplog.text
+    assert "0912345678" not in caplog.text and "091****678" in caplog.text
