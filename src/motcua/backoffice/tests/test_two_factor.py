@@ -184,3 +184,20 @@ def test_the_api_token_needs_the_code_of_an_enrolled_user(world, required_roles)
         body = {"username": "leader", "password": PASSWORD, "otp": code_for(leader)}
         response = api.post("/api/v1/auth/token", body, content_type="application/json")
     assert response.status_code == 201 and response.json()["token"]
+
+
+def test_wrong_codes_count_as_failed_sign_ins_and_lock_the_account(world, required_roles):
+    leader = User.objects.get(username="leader")
+    first = Client()
+    sign_in(first, "leader")
+    enrol(first, leader)
+
+    client = Client()
+    sign_in(client, "leader")
+    for _ in range(4):
+        assert client.post("/office/two-factor/verify/", {"code": "000000"}).status_code == 200
+    locked = client.post("/office/two-factor/verify/", {"code": "000000"}, headers=EN)
+    assert locked.status_code == 429 and "try again in 15 minutes" in locked.content.decode()
+    assert "_auth_user_id" not in client.session
+    again = sign_in(Client(), "leader")
+    assert again.status_code == 429
