@@ -25,7 +25,7 @@ from django_otp import login as otp_login
 
 from motcua.core.errors import DomainError
 from motcua.org import twofactor
-from motcua.org.signin import is_staff_account
+from motcua.org.signin import is_staff_account, may_read_sign_in_log, sign_in_record
 
 
 class CodeForm(forms.Form):
@@ -175,5 +175,15 @@ def manage(request: HttpRequest) -> HttpResponse:
         "enrolled": twofactor.enrolled(user),
         "required": twofactor.required(user),
         "codes_left": twofactor.remaining_recovery_codes(user),
+        "sign_in_log": may_read_sign_in_log(user),
     }
     return render(request, "backoffice/auth/2fa_manage.html", context)
+
+
+def sign_in_log(request: HttpRequest) -> HttpResponse:
+    """The record of failed and refused sign-ins (django-axes' tables), read-only, for auditors and admins."""
+    if (refused := _signed_in(request)) is not None:
+        return refused
+    if not may_read_sign_in_log(request.user):
+        return render(request, "backoffice/auth/not_allowed.html", status=403)
+    return render(request, "backoffice/auth/sign_in_log.html", {"record": sign_in_record()})

@@ -15,9 +15,11 @@ import math
 import re
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from axes.backends import AxesStandaloneBackend
+from axes.models import AccessAttempt, AccessFailureLog
 from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.models import AnonymousUser, User
@@ -182,3 +184,32 @@ def staff_session_policy(get_response: Callable[[HttpRequest], HttpResponse]) ->
         return get_response(request)
 
     return middleware
+
+
+# --- the sign-in record, for auditors ----------------------------------------------------------------------
+
+SIGN_IN_LOG_ROLES = frozenset({"admin", "auditor"})
+
+
+def may_read_sign_in_log(user: User | AnonymousUser) -> bool:
+    """Superusers and holders of the admin or auditor role read the record of failed and refused sign-ins."""
+    if not user.is_authenticated:
+        return False
+    held = {role for roles in roles_by_agency(user).values() for role in roles}
+    return user.is_superuser or bool(held & SIGN_IN_LOG_ROLES)
+
+
+@dataclass(frozen=True)
+class SignInRecord:
+    failures: list[AccessFailureLog]
+    locked: list[AccessAttempt]
+
+
+def sign_in_record(limit: int = 200) -> SignInRecord:
+    """The latest failed or refused sign-ins, newest first, and the accounts and addresses locked out now."""
+    since = timezone.now() - cool_off()
+    locked = AccessAttempt.objects.filter(
+        attempt_time__gte=since, failures_since_start__gte=settings.AXES_FAILURE_LIMIT
+    ).order_by("-attempt_time")
+    failures = AccessFailureLog.objects.order_by("-attempt_time")[:limit]
+    return SignInRecord(list(failures), list(locked))

@@ -198,3 +198,19 @@ def test_a_personal_id_number_typed_as_the_sign_in_name_is_neither_stored_nor_lo
     assert AccessAttempt.objects.filter(username="0912345678").exists()
     assert "001090012345" not in caplog.text and "id-number:" in caplog.text
     assert "0912345678" not in caplog.text and "091****678" in caplog.text
+
+
+def test_auditors_read_the_record_of_failed_sign_ins_in_the_back_office(world):
+    """The audit record of failed and locked attempts is visible to auditors (not staff users, so not in the
+    admin) and to no other officer."""
+    _hammer(Client(REMOTE_ADDR="10.0.0.5"), "/office/login/", "leader", times=6)
+    auditor = Client()
+    auditor.post("/office/login/", {"username": "auditor", "password": PASSWORD})
+    page = auditor.get("/office/sign-in-log/", headers=EN)
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert html.count("<td>leader</td>") == 7  # six failures and the lock-out row
+    assert "10.0.0.5" in html
+    counter = Client()
+    counter.post("/office/login/", {"username": "counter", "password": PASSWORD})
+    assert counter.get("/office/sign-in-log/").status_code == 403
