@@ -253,10 +253,8 @@ MOTCUA_SIGNIN_COOLOFF_MINUTES = int(os.environ.get("MOTCUA_SIGNIN_COOLOFF_MINUTE
 # header, or anyone could choose the address their failures are counted against.
 MOTCUA_TRUSTED_PROXY_HEADER = os.environ.get("MOTCUA_TRUSTED_PROXY_HEADER", "").strip()
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
-MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
-    "django_otp.middleware.OTPMiddleware",
-)
+# django-otp's OTPMiddleware is left out: it loads the device on every request of a verified session, and the
+# second step is enforced from the session by second_factor_gate instead (ADR 0013).
 MIDDLEWARE += [
     "motcua.org.signin.staff_session_policy",
     "motcua.backoffice.twofactor_gate.second_factor_gate",
