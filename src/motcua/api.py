@@ -8,6 +8,7 @@ from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.org.api import delegations_router
 from motcua.org.api import router as org_router
+from motcua.org.api_token import router as token_router
 from motcua.privacy.api import router as audit_router
 from motcua.signing.api import results_router
 from motcua.signing.api import router as verify_router
@@ -27,6 +28,7 @@ api = DocumentedAPI(
 install_error_handlers(api)
 api.add_router("/procedures", procedures_router)
 api.add_router("/", org_router)
+api.add_router("/auth", token_router)
 api.add_router("/calendar", calendar_router)
 api.add_router("/delegations", delegations_router)
 api.add_router("/files", files_router)

@@ -72,6 +72,20 @@ def reads_only(view: Any) -> Any:
     return view
 
 
+ANSWERS = "_motcua_error_statuses"
+
+
+def answers(*statuses: int) -> Any:
+    """Declares error answers an endpoint gives that its shape does not show (an unauthenticated sign-in that
+    answers 401 for wrong credentials and 429 when locked out)."""
+
+    def mark(view: Any) -> Any:
+        setattr(view, ANSWERS, frozenset(statuses))
+        return view
+
+    return mark
+
+
 def error_statuses(
     method: str, operation: dict[str, Any], throttled: bool = False, changes_state: bool = True
 ) -> set[int]:
@@ -131,6 +145,10 @@ class DocumentedAPI(NinjaAPI):
                 throttled = bool(found is not None and found.throttle_objects)
                 changes_state = not (found is not None and getattr(found.view_func, READS_ONLY, False))
                 answers = operation.setdefault("responses", {})
-                for status in sorted(error_statuses(method, operation, throttled, changes_state)):
+                declared = (
+                    getattr(found.view_func, ANSWERS, frozenset()) if found is not None else frozenset()
+                )
+                statuses = error_statuses(method, operation, throttled, changes_state) | declared
+                for status in sorted(statuses):
                     answers.setdefault(status, _problem_answer(status))
         return schema

@@ -14,12 +14,12 @@ from ninja.files import UploadedFile as NinjaFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from motcua.core.api import LocalDateTime
+from motcua.core.client import client_address
 from motcua.core.domain_events import publish
 from motcua.core.errors import InvalidInput
 from motcua.core.idempotency import Created, run_once
 from motcua.core.identifiers import contains_personal_id, mask_name
 from motcua.core.input import MAX_ID
-from motcua.core.net import client_address
 from motcua.core.openapi import reads_only
 from motcua.dossiers.domain_events import DossierDataRead
 from motcua.dossiers.lifecycle import national_channel_code, national_code
@@ -426,7 +426,7 @@ def search_dossiers(request: HttpRequest, payload: DossierSearchIn) -> dict[str,
 def _published_read(request: HttpRequest, d: Dossier, what: str) -> None:
     """Tell the access log of personal data (ADR 0016) that the caller read this dossier."""
     units = (d.current_unit_id, d.receiving_unit_id, d.competent_authority_id)
-    publish(DossierDataRead(request.user, d.code, units, what, client_address(request)))  # type: ignore[arg-type]
+    publish(DossierDataRead(request.user, d.code, units, what, client_address(request) or ""))  # type: ignore[arg-type]
 
 
 @router.get("/{code}", response=DossierOut, summary="One dossier, with the actions you may take")

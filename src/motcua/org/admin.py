@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.errors import DomainError, PermissionDenied
 from motcua.core.identifiers import mask_personal_id
+from motcua.org import twofactor
 from motcua.org.models import (
     AdministrativeUnit,
     Agency,
@@ -302,8 +303,28 @@ class StaffUserAdmin(UserAdmin):
     list_display = ["username", "first_name", "last_name", "email", "roles", "is_staff", "is_active"]
     list_filter = ["staff_roles__role", "is_staff", "is_superuser", "is_active"]
 
+    actions = ["reset_second_factor"]
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[User]:
         return super().get_queryset(request).prefetch_related("staff_roles__agency")
+
+    @admin.action(description=_("Reset two-factor sign-in (lost phone)"), permissions=["change"])
+    def reset_second_factor(self, request: HttpRequest, queryset: QuerySet[User]) -> None:
+        """Remove the chosen users' authenticators and recovery codes; those who must use two-factor sign-in
+        set it up again at their next sign-in."""
+        for user in queryset:
+            twofactor.reset(user, by=request.user)  # type: ignore[arg-type]
+        count = len(queryset)
+        self.message_user(
+            request,
+            ngettext(
+                "Two-factor sign-in was reset for %(count)d user.",
+                "Two-factor sign-in was reset for %(count)d users.",
+                count,
+            )
+            % {"count": count},
+            messages.SUCCESS,
+        )
 
     @admin.display(description=_("roles"))
     def roles(self, user: User) -> str:

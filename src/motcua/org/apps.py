@@ -9,6 +9,7 @@ class OrgConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.core.memo import clear_caches_on_change
+        from motcua.org import signin  # noqa: F401 (connects the sign-in receiver)
         from motcua.org.models import Agency
 
         clear_caches_on_change(Agency)

@@ -196,3 +196,19 @@ class ApiToken(models.Model):
     def fingerprint(password_hash: str) -> str:
         """Changes whenever the password does; keyed, so that it says nothing of the hash it comes from."""
         return salted_hmac(PASSWORD_FINGERPRINT_SALT, password_hash, algorithm="sha256").hexdigest()
+
+
+class MailQuota(models.Model):
+    """How many e-mails visitors made us send for one key in one window (sign-up, password reset, verification
+    resend): the key is a keyed hash of the e-mail address or of the client address, never the address itself.
+    One row per key and window, counted up with a conditional UPDATE, so every process shares the count."""
+
+    key = models.CharField(max_length=64)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["key", "window_start"], name="mail_quota_one_row_per_window")
+        ]
+        indexes = [models.Index(fields=["window_start"], name="mail_quota_window")]

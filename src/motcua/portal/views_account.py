@@ -1,8 +1,8 @@
 """Citizen account pages: sign-up and e-mail verification, sign-in and sign-out, password reset, and sign-in
 through a registered identity provider (portal.identity).
 
-Rate-limiting sign-in and sign-up attempts belongs in front of these views (a proxy or a middleware); it is
-not done here.
+Sign-in attempts are counted by django-axes (motcua.org.signin); the e-mails these pages send are limited per
+address and per client address (motcua.org.mail_limits), with the same answer whether or not a mail went.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.core.client import client_address
 from motcua.core.context import site
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.org.accounts import (
@@ -34,6 +35,7 @@ from motcua.org.accounts import (
     verification_link,
     verify_email,
 )
+from motcua.org.mail_limits import allow_mail
 from motcua.org.models import CitizenProfile
 from motcua.portal.forms_account import EmailForm, SignInForm, SignUpForm
 from motcua.portal.identity import IdentityNotVerified, providers
@@ -87,7 +89,9 @@ def signup(request: HttpRequest) -> HttpResponse:
         try:
             if form.is_valid():
                 profile = sign_up(form.sign_up())
-                delivered = send_verification_email(request, profile)
+                delivered = True
+                if allow_mail("signup", profile.user.email, client_address(request)):
+                    delivered = send_verification_email(request, profile)
                 return _verification_sent(request, profile.user.email, delivered)
             # The form's own errors do not hide the rest: the service's are shown beside them.
             check_sign_up(form.sign_up())
@@ -107,7 +111,10 @@ def verify_email_resend(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         email = form.cleaned_data["email"]
         profile = awaiting_verification_by_email(email)
-        delivered = send_verification_email(request, profile) if profile is not None else True
+        delivered = True
+        # Counted whether or not an account waits, so the limit tells nobody which addresses have one.
+        if allow_mail("resend", email, client_address(request)) and profile is not None:
+            delivered = send_verification_email(request, profile)
         messages.info(
             request,
             _("If an account with this address is waiting for verification, we have sent it a new link."),
@@ -145,6 +152,9 @@ class PasswordResetView(auth_views.PasswordResetView):
     success_url = reverse_lazy("portal:password-reset-done")
 
     def form_valid(self, form: Any) -> HttpResponse:
+        if not allow_mail("reset", form.cleaned_data["email"], client_address(self.request)):
+            # The same page as when the mail goes: the limit tells nobody whether the address has an account.
+            return redirect(self.get_success_url())
         self.extra_email_context = {**site(self.request), "public_url": public_base_url(self.request)}
         return super().form_valid(form)
 

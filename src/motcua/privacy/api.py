@@ -55,7 +55,6 @@ def _item(record: AccessRecord) -> dict[str, Any]:
     "/access",
     response=AccessPage,
     summary="Who read which dossier's personal data (auditors and administrators)",
-    openapi_extra={"responses": {403: {"description": "The caller is not an auditor or administrator"}}},
 )
 def access(
     request: HttpRequest,

@@ -12,7 +12,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest
 from django.utils import timezone
 
-from motcua.core.net import client_address
+from motcua.core.client import client_address
 from motcua.org.selectors import ancestor_ids, roles_by_agency
 from motcua.privacy.constants import AccessChannel, AccessKind
 from motcua.privacy.models import AccessRecord
@@ -47,7 +47,7 @@ def reader(request: HttpRequest, near: Iterable[int] = ()) -> Reader:
     if request.user.pk is None:
         raise ValueError("Only a signed-in user's reads are recorded.")
     unit_id, roles = acting_unit(request.user, near)
-    return Reader(request.user.pk, unit_id, roles, client_address(request))
+    return Reader(request.user.pk, unit_id, roles, client_address(request) or "")
 
 
 def record(

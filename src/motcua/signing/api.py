@@ -23,16 +23,6 @@ router = Router(tags=["verification"])
 results_router = Router(tags=["dossiers"], auth=api_auth)
 
 
-class VerificationProblem(Schema):
-    """RFC 9457 problem+json: why the file could not be checked at all."""
-
-    type: str
-    title: str
-    status: int
-    detail: str
-    errors: list[dict[str, str]]
-
-
 class CertificateOut(Schema):
     subject: str
     fingerprint_sha256: str
@@ -88,7 +78,7 @@ def read_upload(upload: Any) -> bytes:
 @router.post(
     "",
     auth=None,
-    response={200: VerdictOut, 400: VerificationProblem, 413: VerificationProblem, 422: VerificationProblem},
+    response={200: VerdictOut},
     summary="Check whether a PDF is a valid signed result of this platform",
     description=(
         "Send the PDF as the multipart field `file`; no credentials are needed. A PDF that can be read "
@@ -107,7 +97,6 @@ def verify(request: HttpRequest, file: NinjaFile = File(...)) -> dict[str, Any]:
 
 @results_router.get(
     "/{code}/result",
-    response={401: VerificationProblem, 404: VerificationProblem},
     summary="The dossier's electronic result, signed once its signature is made",
     description=(
         "The result file of a dossier the caller may see (staff in scope, or the applicant). A PDF result "
