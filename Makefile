@@ -4,6 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# `make run` answers to the local names, and with HOST=0.0.0.0 also to this machine's name and addresses; its
+# links (e-mails, QR codes) use the first of them (README "Configuration": ALLOWED_HOSTS, MOTCUA_PUBLIC_URL).
+LAN_ADDRESSES = $(if $(filter 0.0.0.0,$(HOST)),$(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null | tr ' ' '\n' | sed '/:/s/.*/[&]/'))
+RUN_HOSTS ?= $(subst $(eval) ,$(comma),$(strip localhost 127.0.0.1 [::1] $(HOST) $(LAN_ADDRESSES)))
+RUN_PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),$(or $(word 2,$(LAN_ADDRESSES)),localhost),$(HOST)):$(PORT)
+comma := ,
 PG_TEST_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/motcua)
 
 .PHONY: run test install browser e2e screenshots bench-pages bench-reports lint typecheck test-sqlite test-postgres clean
@@ -35,7 +41,8 @@ run: install
 	@echo "  Admin         http://$(HOST):$(PORT)/admin/   (quantri / demo12345)"
 	@echo "  Health        http://$(HOST):$(PORT)/healthz"
 	@echo "  Demo accounts: see the table above (password demo12345); API token: $(BIN)/motcua apitoken USERNAME"
-	$(BIN)/motcua runserver $(HOST):$(PORT) --noreload
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(RUN_HOSTS)}" MOTCUA_PUBLIC_URL="$${MOTCUA_PUBLIC_URL:-$(RUN_PUBLIC_URL)}" \
+		$(BIN)/motcua runserver $(HOST):$(PORT) --noreload
 
 lint: install
 	$(BIN)/ruff check src bench

@@ -27,3 +27,18 @@ def reject_unstorable_text(
         return get_response(request)
 
     return middleware
+
+
+def permissions_policy(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sends the Permissions-Policy header of settings.MOTCUA_PERMISSIONS_POLICY (Django has no setting for it)."""
+    from django.conf import settings
+
+    policy = settings.MOTCUA_PERMISSIONS_POLICY
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
+        return response
+
+    return middleware
