@@ -31,7 +31,7 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-# DEBUG is off unless DEBUG=1 says otherwise, and production refuses it (its pages would show settings and code).
+# DEBUG is off unless DEBUG=1 says otherwise; production refuses it (its pages would show settings and code).
 DEBUG = os.environ.get("DEBUG", "0") == "1"
 # The host names the site answers to. Outside production, the local names (`make run` adds the machine's own
 # when HOST=0.0.0.0); production must name its own and never "*" (see the end of this file).
@@ -250,14 +250,16 @@ AUTHENTICATION_BACKENDS = ["motcua.org.accounts.SignInBackend"]
 
 # The public address of the portal: every absolute link (e-mails, QR codes, printed forms) is built from it,
 # never from the request's Host header (motcua.core.links). Production requires an https one.
-MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "" if PRODUCTION else "http://localhost:8000").rstrip("/")
+MOTCUA_PUBLIC_URL = (
+    os.environ.get("MOTCUA_PUBLIC_URL") or ("" if PRODUCTION else "http://localhost:8000")
+).rstrip("/")
 
 # Vietnamese dates as offices write them (motcua/formats/vi); English keeps Django's.
 FORMAT_MODULE_PATH = ["motcua.formats"]
 
 
 # --- Production hardening (issue 10) ---
-# Production refuses to start rather than run half-configured: each missing or unsafe value is named, with why.
+# Production refuses to start rather than run half-configured, naming each missing or unsafe value and why.
 if PRODUCTION:
     if DEBUG:
         raise ImproperlyConfigured(
@@ -266,20 +268,20 @@ if PRODUCTION:
     if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
         raise ImproperlyConfigured(
             "ALLOWED_HOSTS must list the site's host names (comma-separated, never '*') when "
-            "MOTCUA_ENV=production: any other Host header would be answered and could poison links and caches."
+            "MOTCUA_ENV=production: any other Host header would be answered and could poison links."
         )
     if not MOTCUA_PUBLIC_URL.startswith("https://") or len(MOTCUA_PUBLIC_URL) <= len("https://"):
         raise ImproperlyConfigured(
-            "MOTCUA_PUBLIC_URL must be the site's https address (e.g. https://dichvucong.example.gov.vn) when "
+            "MOTCUA_PUBLIC_URL must be the site's https address (e.g. https://dichvucong.example.vn) when "
             "MOTCUA_ENV=production: e-mails, QR codes and printed forms carry links built from it."
         )
-    from django.http.request import split_domain_port, validate_host  # noqa: E402
+    from django.http.request import split_domain_port, validate_host
 
     _public_host, _ = split_domain_port(MOTCUA_PUBLIC_URL.removeprefix("https://").split("/")[0])
     if not validate_host(_public_host, ALLOWED_HOSTS):
         raise ImproperlyConfigured(
-            f"The host of MOTCUA_PUBLIC_URL ({_public_host}) is not in ALLOWED_HOSTS: the links the site sends "
-            "would lead to an address it refuses."
+            f"The host of MOTCUA_PUBLIC_URL ({_public_host}) is not in ALLOWED_HOSTS: the links the site "
+            "sends would lead to an address it refuses."
         )
 # Cookies travel over https only wherever the public address is https (always in production); a local http
 # demo keeps plain cookies or it could not sign in. Neither cookie is readable by scripts; SameSite=Lax keeps
@@ -315,8 +317,8 @@ MOTCUA_PERMISSIONS_POLICY = (
     "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
     "payment=(), usb=(), interest-cohort=()"
 )
-# Content-Security-Policy (django-csp): only the site's own scripts, styles, images and fonts; no inline script
-# or style, no plugin, no framing, forms post to the site only. Chart.js and Swagger UI are served from static.
+# Content-Security-Policy (django-csp): only the site's own scripts, styles, images and fonts; no inline
+# script or style, no plugin, no framing, forms post to the site only; Chart.js and Swagger UI from static.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": ["'self'"],

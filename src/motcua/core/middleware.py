@@ -30,7 +30,7 @@ def reject_unstorable_text(
 
 
 def permissions_policy(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
-    """Sends the Permissions-Policy header of settings.MOTCUA_PERMISSIONS_POLICY (Django has no setting for it)."""
+    """Sends settings.MOTCUA_PERMISSIONS_POLICY as Permissions-Policy (Django has no setting for it)."""
     from django.conf import settings
 
     policy = settings.MOTCUA_PERMISSIONS_POLICY

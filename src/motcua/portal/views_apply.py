@@ -32,6 +32,7 @@ from motcua.catalog.eform import (
 from motcua.catalog.models import RequiredDocument
 from motcua.catalog.widgets import error_id
 from motcua.core.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
+from motcua.core.links import absolute_url
 from motcua.dossiers.models import UploadedFile
 from motcua.portal import applications, selectors
 from motcua.portal.applications import ApplicationForm
@@ -540,9 +541,7 @@ def _submit(request: HttpRequest, draft: ApplicationDraft, form: ApplicationForm
 
 def public_lookup_url(request: HttpRequest, code: str) -> str:
     """The address anyone can open to follow the dossier: the QR code's target."""
-    path = reverse("portal:lookup-code", kwargs={"code": code})
-    base = getattr(settings, "MOTCUA_PUBLIC_URL", "")
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
+    return absolute_url(reverse("portal:lookup-code", kwargs={"code": code}))
 
 
 def qr_svg(url: str, title: str) -> str:

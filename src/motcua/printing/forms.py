@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import Conflict, InvalidInput
+from motcua.core.links import public_url
 from motcua.dossiers.lifecycle import CREATION_EVENTS, ActionName, ResultDelivery, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep, SubmittedAs
 from motcua.dossiers.punctuality import finished_punctuality, step_outcome, step_overdue
@@ -313,9 +313,7 @@ def refusal_fields(reason: str, officer: User | None) -> dict[str, Any]:
 def supplement_at_counter(notice: CounterNotice) -> dict[str, Any]:
     if not notice.items:
         raise InvalidInput.field("items", "required", _("List the documents to add or correct."))
-    # No request's address is at hand here: the portal's own address, when the deployment names it.
-    public_url = getattr(settings, "MOTCUA_PUBLIC_URL", "")
-    rules_url = procedure_url(public_url, notice.procedure_version) if public_url else ""
+    rules_url = procedure_url(public_url(), notice.procedure_version)
     return supplement_fields(notice.reason, notice.items, notice.officer, rules_url)
 
 

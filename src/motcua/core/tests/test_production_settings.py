@@ -67,7 +67,10 @@ def test_outside_production_debug_is_off_and_hosts_are_local_names():
     code = "from django.conf import settings as s; print(s.DEBUG, s.ALLOWED_HOSTS, s.MOTCUA_PUBLIC_URL)"
     result = motcua("shell", "-c", code, MOTCUA_ENV="development")
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1] == "False ['localhost', '127.0.0.1', '[::1]'] http://localhost:8000"
+    assert (
+        result.stdout.strip().splitlines()[-1]
+        == "False ['localhost', '127.0.0.1', '[::1]'] http://localhost:8000"
+    )
 
 
 def test_a_trusted_proxy_header_turns_on_the_forwarded_protocol():

@@ -293,7 +293,7 @@ def test_the_confirmation_shows_the_code_a_qr_code_and_the_lookup_address(world,
     page = client.get(reverse("portal:application-submitted", args=[draft.pk])).content.decode()
 
     assert code in page
-    assert f"http://testserver/lookup/{code}/" in page
+    assert f"http://localhost:8000/lookup/{code}/" in page
     assert "<svg" in page and "What happens next" in page
     settings.MOTCUA_PUBLIC_URL = "https://dichvucong.example.vn"
     page = client.get(reverse("portal:application-submitted", args=[draft.pk])).content.decode()
