@@ -333,6 +333,16 @@ CONTENT_SECURITY_POLICY = {
         "form-action": ["'self'"],
     }
 }
+# Rate-limit counts are shared by every process through a database table (created by core's migrations); the
+# default cache stays in each process's memory, for what may differ between processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "motcua_throttle",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
 # The public dossier lookup: at most this many lookups per client address per window (finding 8).
 MOTCUA_LOOKUP_LIMIT = int(os.environ.get("MOTCUA_LOOKUP_LIMIT", "30"))
 MOTCUA_LOOKUP_WINDOW_SECONDS = int(os.environ.get("MOTCUA_LOOKUP_WINDOW_SECONDS", "600"))

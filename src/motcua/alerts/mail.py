@@ -5,6 +5,7 @@ them."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -80,5 +81,5 @@ def _applicant_context(warning: DeadlineWarning) -> dict[str, Any]:
         **_common(warning),
         "name": dossier.applicant_name,
         "agency": dossier.competent_authority.name,
-        "url": _link("portal:lookup-code", dossier.code),
+        "url": _link("portal:lookup-code", dossier.code) + "?" + urlencode({"key": dossier.lookup_key}),
     }

@@ -15,7 +15,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import PlainSerializer
 
-from motcua.core.errors import DomainError, FieldProblem, problem_body, problem_response
+from motcua.core.errors import DomainError, FieldProblem, TooManyRequests, problem_body, problem_response
 
 logger = logging.getLogger(__name__)
 
@@ -76,7 +76,10 @@ def _validation_message(error: dict[str, Any]) -> str:
 def install_error_handlers(api: NinjaAPI) -> None:
     @api.exception_handler(DomainError)
     def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-        return problem_response(exc.status, exc.problem())
+        response = problem_response(exc.status, exc.problem())
+        if isinstance(exc, TooManyRequests):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:

@@ -5,23 +5,27 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from ninja import File, Query, Router, Schema, Status
 from ninja.files import UploadedFile as NinjaFile
 from pydantic import BaseModel, ConfigDict, Field
 
 from motcua.core.api import LocalDateTime
+from motcua.core.errors import InvalidInput
 from motcua.core.idempotency import run_once
 from motcua.core.identifiers import mask_name
 from motcua.core.input import MAX_ID
+from motcua.core.throttle import throttle
 from motcua.dossiers.lifecycle import national_channel_code, national_code
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.policy import allowed_actions
 from motcua.dossiers.selectors import (
     DossierFilters,
-    dossier_by_public_code,
+    dossier_by_lookup,
     dossier_documents,
     dossier_events,
     dossier_for,
@@ -424,10 +428,18 @@ class LookupOut(Schema):
     finished_at: LocalDateTime | None
 
 
-@lookup_router.get("/{code}", response=LookupOut, auth=None, summary="Public status lookup by dossier code")
-def lookup(request: HttpRequest, code: str) -> dict[str, Any]:
-    """No personal data: the applicant's name is masked; no number, address or contact is ever shown."""
-    d = dossier_by_public_code(code)
+@lookup_router.get(
+    "/{code}", response=LookupOut, auth=None, summary="Public status lookup by dossier code and lookup key"
+)
+def lookup(request: HttpRequest, code: str, key: str = "") -> dict[str, Any]:
+    """`key` is the lookup key printed on the receipt beside the code (and carried by its QR code); a wrong
+    code or key is the same 404. Each client address has a limited number of lookups per window (429 with
+    Retry-After beyond it). No personal data: the applicant's name is masked; no number, address or contact
+    is ever shown."""
+    throttle(request, "lookup", settings.MOTCUA_LOOKUP_LIMIT, settings.MOTCUA_LOOKUP_WINDOW_SECONDS)
+    if not key.strip():
+        raise InvalidInput.field("key", "required", _("Enter the lookup key printed on the receipt."))
+    d = dossier_by_lookup(code, key)
     return {
         "code": d.code,
         "status": d.status,

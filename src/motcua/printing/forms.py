@@ -129,8 +129,8 @@ class DossierRecord:
 
     @property
     def lookup_url(self) -> str:
-        """The portal's public lookup of this dossier: the QR code's target."""
-        return f"{self.base_url}/lookup/{quote(self.dossier.code)}/"
+        """The public lookup of this dossier with its lookup key (ADR 0014): the QR code's target."""
+        return f"{self.base_url}/lookup/{quote(self.dossier.code)}/?key={quote(self.dossier.lookup_key)}"
 
 
 # --- shared pieces -----------------------------------------------------------------------------------------
@@ -193,6 +193,7 @@ def _dossier_facts(record: DossierRecord) -> dict[str, Any]:
     return {
         "code": dossier.code,
         "lookup_url": record.lookup_url,
+        "lookup_key": dossier.lookup_key,
         "qr": qr_data_uri(record.lookup_url),
         "applicant": applicant(dossier),
         "procedure": dossier.procedure_version.name,
