@@ -151,6 +151,9 @@ class DossierOut(DossierSummary):
     new_appointment_at: LocalDateTime | None
     returned_at: LocalDateTime | None
     elapsed: str | None = Field(description="Working time used, from the start of the clock.")
+    lookup_key: str = Field(
+        description="The secret printed on the receipt beside the code: the public lookup asks for both."
+    )
     remaining: str | None = Field(description="Working time left, or by how much it is past, while it runs.")
     overdue: bool
     punctuality: str | None = Field(description="Once finished: early, on_time or late (day granularity).")
@@ -234,6 +237,7 @@ def _detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
     return {
         **_summary(d),
         "case": d.case.code,
+        "lookup_key": d.lookup_key,
         "competent_authority": d.competent_authority.identity_code,
         "result_delivery": d.result_delivery,
         "submitted_at": d.submitted_at,
