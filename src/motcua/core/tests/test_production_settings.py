@@ -25,6 +25,8 @@ GOOD = {
 def motcua(*args: str, **env: str) -> subprocess.CompletedProcess[str]:
     base = {k: v for k, v in os.environ.items() if not k.startswith(("MOTCUA_", "DEBUG", "ALLOWED_HOSTS"))}
     base.pop("SECRET_KEY", None)
+    # The browser tests set it in this process (e2e/conftest.py); a deployment never has it.
+    base.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
     base.update(env)
     return subprocess.run(
         [sys.executable, "-m", "motcua", *args], env=base, capture_output=True, text=True, timeout=120
