@@ -8,14 +8,13 @@ import motcua.core.identifiers
 
 def draw_keys(apps, schema_editor):
     Dossier = apps.get_model("dossiers", "Dossier")
-    batch = []
-    for dossier in Dossier.objects.filter(lookup_key__isnull=True).only("pk").iterator(chunk_size=2000):
-        dossier.lookup_key = motcua.core.identifiers.new_lookup_key()
-        batch.append(dossier)
-        if len(batch) >= 2000:
-            Dossier.objects.bulk_update(batch, ["lookup_key"])
-            batch = []
-    Dossier.objects.bulk_update(batch, ["lookup_key"])
+    pks = list(Dossier.objects.filter(lookup_key__isnull=True).values_list("pk", flat=True))
+    for start in range(0, len(pks), 2000):
+        batch = [
+            Dossier(pk=pk, lookup_key=motcua.core.identifiers.new_lookup_key())
+            for pk in pks[start : start + 2000]
+        ]
+        Dossier.objects.bulk_update(batch, ["lookup_key"])
 
 
 class Migration(migrations.Migration):
