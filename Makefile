@@ -53,7 +53,7 @@ typecheck: install
 		-m motcua.dossiers.lifecycle -m motcua.dossiers.domain_events \
 		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.dossiers.applicants -m motcua.dossiers.inbox -m motcua.dossiers.punctuality -m motcua.dossiers.timing -m motcua.demo.simulation \
 		-m motcua.org.accounts -p motcua.printing -m motcua.portal.applications -m motcua.portal.my_dossiers -m motcua.catalog.eform -m motcua.catalog.widgets \
-		-m motcua.portal.selectors -m motcua.portal.identity -m motcua.backoffice.action_forms -m motcua.backoffice.access \
+		-m motcua.portal.selectors -m motcua.portal.identity -m motcua.portal.views_public -m motcua.backoffice.action_forms -m motcua.backoffice.access \
 		-m motcua.stats.facts -m motcua.stats.contributions -m motcua.stats.tallies -m motcua.stats.periods \
 		-m motcua.stats.report -m motcua.stats.scan -m motcua.stats.recount -m motcua.stats.receivers \
 		-m motcua.stats.reporting -m motcua.stats.xlsx_report -m motcua.stats.index766 -m motcua.stats.evaluation \

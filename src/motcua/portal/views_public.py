@@ -287,9 +287,9 @@ def lookup_code(request: HttpRequest, code: str) -> HttpResponse:
         return _lookup_form(request, code if DOSSIER_CODE_RE.match(code) else "", "")
     try:
         throttle(request, "lookup", settings.MOTCUA_LOOKUP_LIMIT, settings.MOTCUA_LOOKUP_WINDOW_SECONDS)
-    except TooManyRequests as error:
-        response = _lookup_form(request, code, key, {"key": str(error.detail)}, status=429)
-        response["Retry-After"] = str(error.retry_after)
+    except TooManyRequests as refused:
+        response = _lookup_form(request, code, key, {"key": str(refused.detail)}, status=429)
+        response["Retry-After"] = str(refused.retry_after)
         return response
     # The code is taken as written, as the JSON lookup takes it; only the form forgives case and spaces.
     try:
