@@ -24,8 +24,9 @@ document.addEventListener("securitypolicyviolation", (e) => {
 """
 
 
-def watched(page: Page) -> list[str]:
-    seen: list[str] = []
+def watched(page: Page, seen: list[str] | None = None) -> list[str]:
+    """Collect into `seen` what the page logs of the CSP and any script error; returns `seen`."""
+    seen = [] if seen is None else seen
 
     def on_console(message: ConsoleMessage) -> None:
         if "Content Security Policy" in message.text or "Refused to" in message.text:
@@ -62,7 +63,7 @@ def test_the_main_pages_log_no_csp_violation(open_context, live_server):
     visit(citizen, f"/my/dossiers/{dossier.code}/", seen)
 
     officer = open_context()
-    seen += watched(officer)
+    watched(officer, seen)
     staff_sign_in(officer, "lanhdao.bd")
     for path in ("/office/", f"/office/dossiers/{dossier.code}/", "/office/stats/dashboard/"):
         visit(officer, path, seen)
@@ -70,7 +71,7 @@ def test_the_main_pages_log_no_csp_violation(open_context, live_server):
     expect(officer.locator("canvas").first).to_be_visible()
 
     admin = open_context()
-    seen += watched(admin)
+    watched(admin, seen)
     admin.goto("/admin/login/")
     admin.get_by_label("Username").fill("quantri")
     admin.get_by_label("Password").fill("demo12345")
