@@ -4,6 +4,12 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# `make run` answers to the local names, and with HOST=0.0.0.0 also to this machine's name and addresses; its
+# links (e-mails, QR codes) use the first of them (README "Configuration": ALLOWED_HOSTS, MOTCUA_PUBLIC_URL).
+LAN_ADDRESSES = $(if $(filter 0.0.0.0,$(HOST)),$(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null | tr ' ' '\n' | sed '/:/s/.*/[&]/'))
+RUN_HOSTS ?= $(subst $(eval) ,$(comma),$(strip localhost 127.0.0.1 [::1] $(HOST) $(LAN_ADDRESSES)))
+RUN_PUBLIC_URL ?= http://$(if $(filter 0.0.0.0,$(HOST)),$(or $(word 2,$(LAN_ADDRESSES)),localhost),$(HOST)):$(PORT)
+comma := ,
 PG_TEST_URL ?= $(or $(TEST_DATABASE_URL),postgres://postgres@127.0.0.1:5432/motcua)
 
 .PHONY: run test install browser e2e screenshots bench-pages bench-reports lint typecheck test-sqlite test-postgres clean
@@ -36,7 +42,8 @@ run: install
 	@echo "  Admin         http://$(HOST):$(PORT)/admin/   (quantri / demo12345)"
 	@echo "  Health        http://$(HOST):$(PORT)/healthz"
 	@echo "  Demo accounts: see the table above (password demo12345); API token: $(BIN)/motcua apitoken USERNAME"
-	$(BIN)/motcua runserver $(HOST):$(PORT) --noreload
+	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(RUN_HOSTS)}" MOTCUA_PUBLIC_URL="$${MOTCUA_PUBLIC_URL:-$(RUN_PUBLIC_URL)}" \
+		$(BIN)/motcua runserver $(HOST):$(PORT) --noreload
 
 lint: install
 	$(BIN)/ruff check src bench
@@ -47,7 +54,7 @@ typecheck: install
 		-m motcua.dossiers.lifecycle -m motcua.dossiers.domain_events \
 		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.dossiers.applicants -m motcua.dossiers.inbox -m motcua.dossiers.punctuality -m motcua.dossiers.timing -m motcua.demo.simulation \
 		-m motcua.org.accounts -p motcua.printing -m motcua.portal.applications -m motcua.portal.my_dossiers -m motcua.catalog.eform -m motcua.catalog.widgets \
-		-m motcua.portal.selectors -m motcua.portal.identity -m motcua.backoffice.action_forms -m motcua.backoffice.access \
+		-m motcua.portal.selectors -m motcua.portal.identity -m motcua.portal.views_public -m motcua.backoffice.action_forms -m motcua.backoffice.access \
 		-m motcua.stats.facts -m motcua.stats.contributions -m motcua.stats.tallies -m motcua.stats.periods \
 		-m motcua.stats.report -m motcua.stats.scan -m motcua.stats.recount -m motcua.stats.receivers \
 		-m motcua.stats.reporting -m motcua.stats.xlsx_report -m motcua.stats.index766 -m motcua.stats.evaluation \

@@ -18,7 +18,10 @@ def _secret_key() -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
     if PRODUCTION:
-        raise ImproperlyConfigured("SECRET_KEY is required when MOTCUA_ENV=production")
+        raise ImproperlyConfigured(
+            "SECRET_KEY is required when MOTCUA_ENV=production: it signs sessions, password reset links and "
+            "tokens, and must be a long random secret kept out of the repository."
+        )
     # Outside production the key is generated once and kept beside the data, so sessions survive restarts.
     key_file = DATA_DIR / "secret_key"
     if not key_file.exists():
@@ -28,8 +31,15 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
-DEBUG = os.environ.get("DEBUG", "0" if PRODUCTION else "1") == "1"
-ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "*" if not PRODUCTION else "").split(",") if h]
+# DEBUG is off unless DEBUG=1 says otherwise; production refuses it (its pages would show settings and code).
+DEBUG = os.environ.get("DEBUG", "0") == "1"
+# The host names the site answers to. Outside production, the local names (`make run` adds the machine's own
+# when HOST=0.0.0.0); production must name its own and never "*" (see the end of this file).
+ALLOWED_HOSTS = [
+    h.strip()
+    for h in os.environ.get("ALLOWED_HOSTS", "" if PRODUCTION else "localhost,127.0.0.1,[::1]").split(",")
+    if h.strip()
+]
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -40,6 +50,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # Listed so that django-ninja serves Swagger UI from our static files, not a CDN the CSP would refuse.
+    "ninja",
     "motcua.core",
     "motcua.worktime",
     "motcua.org",
@@ -58,6 +70,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "motcua.core.middleware.permissions_policy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "motcua.core.middleware.reject_unstorable_text",
     "motcua.core.middleware.refuse_unreadable_body",
@@ -264,8 +278,11 @@ else:
 # Citizens sign in with their e-mail or phone number once the e-mail is verified; staff with their username.
 AUTHENTICATION_BACKENDS = ["motcua.org.accounts.SignInBackend"]
 
-# The public address of the portal, printed in QR codes and e-mails; empty means the address of the request.
-MOTCUA_PUBLIC_URL = os.environ.get("MOTCUA_PUBLIC_URL", "").rstrip("/")
+# The public address of the portal: every absolute link (e-mails, QR codes, printed forms) is built from it,
+# never from the request's Host header (motcua.core.links). Production requires an https one.
+MOTCUA_PUBLIC_URL = (
+    os.environ.get("MOTCUA_PUBLIC_URL") or ("" if PRODUCTION else "http://localhost:8000")
+).rstrip("/")
 
 # Vietnamese dates as offices write them (motcua/formats/vi); English keeps Django's.
 FORMAT_MODULE_PATH = ["motcua.formats"]
@@ -336,10 +353,7 @@ MOTCUA_RETENTION = {
 # the day.
 MOTCUA_SIGNIN_FAILURE_LIMIT = int(os.environ.get("MOTCUA_SIGNIN_FAILURE_LIMIT", "5"))
 MOTCUA_SIGNIN_COOLOFF_MINUTES = int(os.environ.get("MOTCUA_SIGNIN_COOLOFF_MINUTES", "15"))
-# The header a trusted reverse proxy puts the client's address in (e.g. X-Forwarded-For or X-Real-IP); empty
-# means the address the connection comes from (REMOTE_ADDR). Only set it behind a proxy that overwrites the
-# header, or anyone could choose the address their failures are counted against.
-MOTCUA_TRUSTED_PROXY_HEADER = os.environ.get("MOTCUA_TRUSTED_PROXY_HEADER", "").strip()
+# (The client address they are counted against: MOTCUA_TRUSTED_PROXY_HEADER, under "Production hardening".)
 INSTALLED_APPS += ["axes", "django_otp", "django_otp.plugins.otp_totp", "django_otp.plugins.otp_static"]
 # django-otp's OTPMiddleware is left out: it loads the device on every request of a verified session, and the
 # second step is enforced from the session by second_factor_gate instead (ADR 0013).
@@ -397,3 +411,94 @@ OTP_TOTP_ISSUER = os.environ.get("MOTCUA_SITE_NAME", "") or "motcua"
 SESSION_COOKIE_AGE = int(os.environ.get("MOTCUA_CITIZEN_SESSION_HOURS", "24")) * 3600
 MOTCUA_STAFF_SESSION_HOURS = float(os.environ.get("MOTCUA_STAFF_SESSION_HOURS", "8"))
 MOTCUA_STAFF_IDLE_MINUTES = float(os.environ.get("MOTCUA_STAFF_IDLE_MINUTES", "30"))
+
+# --- Production hardening (issue 10) ---
+# Production refuses to start rather than run half-configured, naming each missing or unsafe value and why.
+if PRODUCTION:
+    if DEBUG:
+        raise ImproperlyConfigured(
+            "DEBUG=1 is refused when MOTCUA_ENV=production: error pages would show settings, code and data."
+        )
+    if not ALLOWED_HOSTS or "*" in ALLOWED_HOSTS:
+        raise ImproperlyConfigured(
+            "ALLOWED_HOSTS must list the site's host names (comma-separated, never '*') when "
+            "MOTCUA_ENV=production: any other Host header would be answered and could poison links."
+        )
+    if not MOTCUA_PUBLIC_URL.startswith("https://") or len(MOTCUA_PUBLIC_URL) <= len("https://"):
+        raise ImproperlyConfigured(
+            "MOTCUA_PUBLIC_URL must be the site's https address (e.g. https://dichvucong.example.vn) when "
+            "MOTCUA_ENV=production: e-mails, QR codes and printed forms carry links built from it."
+        )
+    from django.http.request import split_domain_port, validate_host
+
+    _public_host, _ = split_domain_port(MOTCUA_PUBLIC_URL.removeprefix("https://").split("/")[0])
+    if not validate_host(_public_host, ALLOWED_HOSTS):
+        raise ImproperlyConfigured(
+            f"The host of MOTCUA_PUBLIC_URL ({_public_host}) is not in ALLOWED_HOSTS: the links the site "
+            "sends would lead to an address it refuses."
+        )
+# Cookies travel over https only wherever the public address is https (always in production); a local http
+# demo keeps plain cookies or it could not sign in. Neither cookie is readable by scripts; SameSite=Lax keeps
+# them off cross-site posts.
+HTTPS = MOTCUA_PUBLIC_URL.startswith("https://")
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = HTTPS
+SESSION_COOKIE_HTTPONLY = CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = CSRF_COOKIE_SAMESITE = "Lax"
+# HSTS: browsers that saw the site once refuse plain http for this long (a year by default; 0 turns it off).
+# Subdomains and preload are on by default, as the HSTS preload list asks; turn them off (0) when another
+# site of the domain still serves plain http.
+SECURE_HSTS_SECONDS = int(os.environ.get("MOTCUA_HSTS_SECONDS", "31536000")) if HTTPS else 0
+SECURE_HSTS_INCLUDE_SUBDOMAINS = os.environ.get("MOTCUA_HSTS_INCLUDE_SUBDOMAINS", "1") == "1"
+SECURE_HSTS_PRELOAD = os.environ.get("MOTCUA_HSTS_PRELOAD", "1") == "1"
+# The TLS proxy in front of the site (docs/operations/security.md). MOTCUA_TRUSTED_PROXY_HEADER names the
+# header in which it passes the client's address (X-Forwarded-For, whose last entry is the one the proxy
+# added, or X-Real-IP); empty means no proxy is trusted and the client address is the connection's
+# (REMOTE_ADDR): sign-in lock-outs, lookup limits and the access log count by it (core/client.py).
+# When a proxy is trusted, MOTCUA_TRUSTED_PROTO_HEADER
+# (X-Forwarded-Proto by default) tells whether the client spoke https. Only set them when the proxy always
+# overwrites these headers: otherwise a client could forge them.
+MOTCUA_TRUSTED_PROXY_HEADER = os.environ.get("MOTCUA_TRUSTED_PROXY_HEADER", "").strip()
+MOTCUA_TRUSTED_PROTO_HEADER = os.environ.get("MOTCUA_TRUSTED_PROTO_HEADER", "X-Forwarded-Proto").strip()
+if MOTCUA_TRUSTED_PROXY_HEADER and MOTCUA_TRUSTED_PROTO_HEADER:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + MOTCUA_TRUSTED_PROTO_HEADER.upper().replace("-", "_"), "https")
+# Plain http is redirected to https in production; the health check stays reachable over http for probes.
+SECURE_SSL_REDIRECT = PRODUCTION and os.environ.get("MOTCUA_SSL_REDIRECT", "1") == "1"
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+# Browser features no page of the site uses are switched off for it and for anything it could be made to load.
+MOTCUA_PERMISSIONS_POLICY = (
+    "accelerometer=(), camera=(), geolocation=(), gyroscope=(), magnetometer=(), microphone=(), "
+    "payment=(), usb=(), interest-cohort=()"
+)
+# Content-Security-Policy (django-csp): only the site's own scripts, styles, images and fonts; no inline
+# script or style, no plugin, no framing, forms post to the site only; Chart.js and Swagger UI from static.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+    }
+}
+# Rate-limit counts are shared by every process through a database table (created by core's migrations); the
+# default cache stays in each process's memory, for what may differ between processes.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "throttle": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "motcua_throttle",
+        "OPTIONS": {"MAX_ENTRIES": 100_000},
+    },
+}
+# The public dossier lookup: at most this many lookups per client address per window (finding 8).
+MOTCUA_LOOKUP_LIMIT = int(os.environ.get("MOTCUA_LOOKUP_LIMIT", "30"))
+MOTCUA_LOOKUP_WINDOW_SECONDS = int(os.environ.get("MOTCUA_LOOKUP_WINDOW_SECONDS", "600"))

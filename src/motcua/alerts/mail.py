@@ -5,6 +5,7 @@ them."""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -15,6 +16,7 @@ from django.utils.translation import gettext
 
 from motcua.alerts.constants import Level, WarningKind
 from motcua.alerts.models import DeadlineWarning
+from motcua.core.links import absolute_url
 from motcua.notify.channels import Message
 from motcua.worktime.calendar import format_working_duration
 from motcua.worktime.services import calendar_for
@@ -36,8 +38,8 @@ def warning_message(warning: DeadlineWarning) -> Message:
 
 
 def _link(name: str, code: str) -> str:
-    """An address to open the dossier at, when the deployment says where it is served (MOTCUA_PUBLIC_URL)."""
-    return settings.MOTCUA_PUBLIC_URL + reverse(name, args=[code]) if settings.MOTCUA_PUBLIC_URL else ""
+    """An address to open the dossier at, on the deployment's public address (MOTCUA_PUBLIC_URL)."""
+    return absolute_url(reverse(name, args=[code]))
 
 
 def _common(warning: DeadlineWarning) -> dict[str, Any]:
@@ -79,5 +81,5 @@ def _applicant_context(warning: DeadlineWarning) -> dict[str, Any]:
         **_common(warning),
         "name": dossier.applicant_name,
         "agency": dossier.competent_authority.name,
-        "url": _link("portal:lookup-code", dossier.code),
+        "url": _link("portal:lookup-code", dossier.code) + "?" + urlencode({"key": dossier.lookup_key}),
     }

@@ -17,7 +17,7 @@ from ninja.errors import ValidationError as NinjaValidationError
 from ninja.renderers import JSONRenderer
 from pydantic import PlainSerializer
 
-from motcua.core.errors import DomainError, FieldProblem, problem_body, problem_response
+from motcua.core.errors import DomainError, FieldProblem, TooManyRequests, problem_body, problem_response
 from motcua.core.outage import is_connection_failure, unavailable_response
 
 logger = logging.getLogger(__name__)
@@ -92,6 +92,8 @@ def install_error_handlers(api: NinjaAPI) -> None:
         response = problem_response(exc.status, exc.problem())
         if exc.status == 401:
             response["WWW-Authenticate"] = challenge(request)
+        if isinstance(exc, TooManyRequests):
+            response["Retry-After"] = str(exc.retry_after)
         return response
 
     @api.exception_handler(NinjaValidationError)

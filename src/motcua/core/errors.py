@@ -88,6 +88,18 @@ class PayloadTooLarge(DomainError):
     title = _("The file is too large")
 
 
+class TooManyRequests(DomainError):
+    """Over a rate limit; `retry_after` is the wait in seconds, sent as the Retry-After header."""
+
+    status = 429
+    slug = "too-many-requests"
+    title = _("Too many requests")
+
+    def __init__(self, detail: Any = "", retry_after: int = 60) -> None:
+        super().__init__(detail)
+        self.retry_after = retry_after
+
+
 def problem_body(
     status: int, slug: str, title: Any, detail: Any = "", errors: list[FieldProblem] | None = None
 ) -> dict[str, Any]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import secrets
 
 from django.utils.translation import gettext_lazy as _
 
@@ -123,9 +124,27 @@ def mask_personal_ids(text: str) -> str:
 
 
 def mask_name(full_name: str) -> str:
-    """'Nguyễn Văn An' → 'N*** V** An': enough for the applicant to recognise, useless to anyone else."""
+    """'Nguyễn Văn An' → 'N***** V** An': enough for the applicant to recognise, useless to anyone else. A
+    one-word name is masked too ('Hoa' → 'H**'): shown whole, it would be the whole name."""
     words = full_name.split()
     if not words:
         return ""
     masked = [w[0] + "*" * (len(w) - 1) for w in words[:-1]]
-    return " ".join([*masked, words[-1]])
+    last = words[-1] if len(words) > 1 else words[-1][0] + "*" * (len(words[-1]) - 1)
+    return " ".join([*masked, last])
+
+
+# The secret printed on a receipt beside the dossier code and carried by its QR code: without it, the public
+# lookup says nothing of a dossier (ADR 0014). No 0/O, 1/I/L: it is read off paper and typed on a phone.
+LOOKUP_KEY_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+LOOKUP_KEY_LENGTH = 8
+
+
+def new_lookup_key() -> str:
+    """8 characters of a 31-letter alphabet: about 40 bits, out of reach of guessing at the lookup's rate."""
+    return "".join(secrets.choice(LOOKUP_KEY_ALPHABET) for _ in range(LOOKUP_KEY_LENGTH))
+
+
+def normalised_lookup_key(text: str) -> str:
+    """The key as typed, in capitals without spaces or hyphens ("abcd-efgh" → "ABCDEFGH")."""
+    return re.sub(r"[\s-]", "", text).upper()

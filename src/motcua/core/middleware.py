@@ -98,3 +98,18 @@ def _unreadable(status: int, code: str, message: str) -> HttpResponse:
     title = _("The request body is too large") if status == 413 else _("The request could not be read")
     body = problem_body(status, slug, title, message, errors=[FieldProblem("body", code, message)])
     return problem_response(status, body)
+
+
+def permissions_policy(get_response: Callable[[HttpRequest], HttpResponse]) -> Callable[..., HttpResponse]:
+    """Sends settings.MOTCUA_PERMISSIONS_POLICY as Permissions-Policy (Django has no setting for it)."""
+    from django.conf import settings
+
+    policy = settings.MOTCUA_PERMISSIONS_POLICY
+
+    def middleware(request: HttpRequest) -> HttpResponse:
+        response = get_response(request)
+        if policy:
+            response.headers.setdefault("Permissions-Policy", policy)
+        return response
+
+    return middleware

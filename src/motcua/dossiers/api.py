@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Literal
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -21,13 +22,14 @@ from motcua.core.idempotency import Created, run_once
 from motcua.core.identifiers import contains_personal_id, mask_name
 from motcua.core.input import MAX_ID
 from motcua.core.openapi import reads_only
+from motcua.core.throttle import throttle
 from motcua.dossiers.domain_events import DossierDataRead
 from motcua.dossiers.lifecycle import national_channel_code, national_code
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.policy import allowed_actions
 from motcua.dossiers.selectors import (
     DossierFilters,
-    dossier_by_public_code,
+    dossier_by_lookup,
     dossier_documents,
     dossier_events,
     dossier_for,
@@ -154,6 +156,9 @@ class DossierOut(DossierSummary):
     new_appointment_at: LocalDateTime | None
     returned_at: LocalDateTime | None
     elapsed: str | None = Field(description="Working time used, from the start of the clock.")
+    lookup_key: str = Field(
+        description="The secret printed on the receipt beside the code: the public lookup asks for both."
+    )
     remaining: str | None = Field(description="Working time left, or by how much it is past, while it runs.")
     overdue: bool
     punctuality: str | None = Field(description="Once finished: early, on_time or late (day granularity).")
@@ -237,6 +242,7 @@ def _detail(request: HttpRequest, d: Dossier) -> dict[str, Any]:
     return {
         **_summary(d),
         "case": d.case.code,
+        "lookup_key": d.lookup_key,
         "competent_authority": d.competent_authority.identity_code,
         "result_delivery": d.result_delivery,
         "submitted_at": d.submitted_at,
@@ -492,10 +498,18 @@ class LookupOut(Schema):
     finished_at: LocalDateTime | None
 
 
-@lookup_router.get("/{code}", response=LookupOut, auth=None, summary="Public status lookup by dossier code")
-def lookup(request: HttpRequest, code: str) -> dict[str, Any]:
-    """No personal data: the applicant's name is masked; no number, address or contact is ever shown."""
-    d = dossier_by_public_code(code)
+@lookup_router.get(
+    "/{code}", response=LookupOut, auth=None, summary="Public status lookup by dossier code and lookup key"
+)
+def lookup(request: HttpRequest, code: str, key: str = "") -> dict[str, Any]:
+    """`key` is the lookup key printed on the receipt beside the code (and carried by its QR code); a wrong
+    code or key is the same 404. Each client address has a limited number of lookups per window (429 with
+    Retry-After beyond it). No personal data: the applicant's name is masked; no number, address or contact
+    is ever shown."""
+    throttle(request, "lookup", settings.MOTCUA_LOOKUP_LIMIT, settings.MOTCUA_LOOKUP_WINDOW_SECONDS)
+    if not key.strip():
+        raise InvalidInput.field("key", "required", _("Enter the lookup key printed on the receipt."))
+    d = dossier_by_lookup(code, key)
     return {
         "code": d.code,
         "status": d.status,

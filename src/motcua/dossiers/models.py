@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from motcua.catalog.models import Case, ProcedureVersion, RequiredDocument, WorkflowStep
+from motcua.core.identifiers import new_lookup_key
 from motcua.dossiers.lifecycle import Channel, ResultDelivery, Status
 from motcua.org.constants import Role
 from motcua.org.models import Agency
@@ -35,6 +36,9 @@ class UploadedFile(models.Model):
 class Dossier(models.Model):
     code = models.CharField(max_length=64, unique=True)
     other_codes = models.JSONField(default=list, blank=True, help_text=_("Codes given by other systems."))
+    # The secret the public lookup asks for besides the code: printed on the receipt and carried by its QR
+    # code, so that walking a day's sequential codes reads nothing (ADR 0014).
+    lookup_key = models.CharField(max_length=16, default=new_lookup_key, editable=False)
     procedure_version = models.ForeignKey(ProcedureVersion, on_delete=models.PROTECT, related_name="dossiers")
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="dossiers")
     channel = models.CharField(max_length=16, choices=Channel.choices)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import hmac
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AnonymousUser, User
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.selectors import pinned_case, pinned_version
 from motcua.core.errors import NotFound
+from motcua.core.identifiers import normalised_lookup_key
 from motcua.core.text import fold_vietnamese
 from motcua.dossiers.lifecycle import CLOCK_RUNNING_STATUSES
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent
@@ -119,8 +121,11 @@ def dossier_events(dossier: Dossier) -> QuerySet[DossierEvent]:
     return dossier.events.select_related("actor", "actor_unit").order_by("at", "id")
 
 
-def dossier_by_public_code(code: str) -> Dossier:
+def dossier_by_lookup(code: str, key: str) -> Dossier:
+    """The dossier that has this code and this lookup key; NotFound, with the same words, when either is
+    wrong, so that an answer never tells whether a code exists (ADR 0014)."""
     dossier = Dossier.objects.select_related("procedure_version__procedure").filter(code=code).first()
-    if dossier is None:
-        raise NotFound(_("No dossier has the code %s.") % code)
+    given = normalised_lookup_key(key)
+    if dossier is None or not given or not hmac.compare_digest(dossier.lookup_key, given):
+        raise NotFound(_("No dossier has this code and lookup key."))
     return dossier

@@ -59,6 +59,8 @@ def browser() -> Iterator[Browser]:
 def demo(live_server, settings, tmp_path) -> None:
     """The demo province in the test database, and uploads kept out of the developer's data directory."""
     settings.MEDIA_ROOT = tmp_path / "media"
+    # Links in e-mails and QR codes lead to the live server, as to MOTCUA_PUBLIC_URL in a deployment.
+    settings.MOTCUA_PUBLIC_URL = live_server.url
     load_demo()
     mail.outbox.clear()
 

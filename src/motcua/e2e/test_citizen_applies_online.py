@@ -52,10 +52,16 @@ def test_citizen_signs_up_applies_online_and_rates_the_returned_result(open_cont
     attach_birth_documents(citizen)
     shoot(citizen, "portal-application-form")
     code = submit_application(citizen)
-    # The QR code and the link beside it lead to the public lookup of this dossier.
+    # The QR code and the link beside it lead to the public lookup of this dossier, with its lookup key.
     expect(citizen.locator("main svg").first).to_be_visible()
-    expect(citizen.locator(f'main a[href$="/lookup/{code}/"]')).to_be_visible()
+    key = Dossier.objects.get(code=code).lookup_key
+    lookup_link = citizen.locator(f'main a[href$="/lookup/{code}/?key={key}"]')
+    expect(lookup_link).to_be_visible()
     shoot(citizen, "portal-confirmation")
+    lookup_link.click()
+    expect(citizen.get_by_role("heading", level=1)).to_contain_text(code)
+    expect(citizen.get_by_role("main")).to_contain_text("Submitted")
+    citizen.go_back()
     assert Dossier.objects.get(code=code).status == Status.SUBMITTED
 
     counter = open_context()

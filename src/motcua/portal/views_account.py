@@ -27,6 +27,7 @@ from django.views.decorators.http import require_POST
 from motcua.core.client import client_address
 from motcua.core.context import site
 from motcua.core.errors import DomainError, InvalidInput
+from motcua.core.links import public_domain, public_url
 from motcua.org.accounts import (
     awaiting_verification_by_email,
     check_sign_up,
@@ -50,8 +51,8 @@ IDENTITY_NEXT_KEY = "portal.identity_next"
 
 
 def public_base_url(request: HttpRequest) -> str:
-    """The address links in e-mails start with: the configured public address, else this request's."""
-    return settings.MOTCUA_PUBLIC_URL or request.build_absolute_uri("/").rstrip("/")
+    """The address links in e-mails start with: the configured public address, never the request's Host."""
+    return public_url()
 
 
 def _send(request: HttpRequest, template: str, context: dict[str, Any], to: str) -> bool:
@@ -155,7 +156,16 @@ class PasswordResetView(auth_views.PasswordResetView):
         if not allow_mail("reset", form.cleaned_data["email"], client_address(self.request)):
             # The same page as when the mail goes: the limit tells nobody whether the address has an account.
             return redirect(self.get_success_url())
-        self.extra_email_context = {**site(self.request), "public_url": public_base_url(self.request)}
+        # Django would name the site and build `protocol://domain` from the request's Host header.
+        protocol, domain = public_domain()
+        brand = site(self.request)
+        self.extra_email_context = {
+            **brand,
+            "site_name": brand["brand_name"],
+            "protocol": protocol,
+            "domain": domain,
+            "public_url": public_url(),
+        }
         return super().form_valid(form)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
@@ -33,6 +34,7 @@ from motcua.catalog.eform import (
 from motcua.catalog.models import RequiredDocument
 from motcua.catalog.widgets import error_id
 from motcua.core.errors import Conflict, DomainError, FieldProblem, InvalidInput, NotFound, StaleVersion
+from motcua.core.links import absolute_url
 from motcua.dossiers.models import UploadedFile
 from motcua.portal import applications, selectors
 from motcua.portal.applications import ApplicationForm
@@ -540,11 +542,10 @@ def _submit(request: HttpRequest, draft: ApplicationDraft, form: ApplicationForm
     return redirect("portal:application-submitted", pk=draft.pk)
 
 
-def public_lookup_url(request: HttpRequest, code: str) -> str:
-    """The address anyone can open to follow the dossier: the QR code's target."""
-    path = reverse("portal:lookup-code", kwargs={"code": code})
-    base = getattr(settings, "MOTCUA_PUBLIC_URL", "")
-    return f"{base}{path}" if base else request.build_absolute_uri(path)
+def public_lookup_url(request: HttpRequest, code: str, key: str) -> str:
+    """The address that shows the dossier's status to whoever holds it (with its lookup key): the QR code's
+    target."""
+    return absolute_url(reverse("portal:lookup-code", kwargs={"code": code}) + "?" + urlencode({"key": key}))
 
 
 def qr_svg(url: str, title: str) -> str:
@@ -561,7 +562,7 @@ def submitted(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("portal:application", pk=pk)
     dossier = draft.dossier
     assert dossier is not None
-    lookup_url = public_lookup_url(request, dossier.code)
+    lookup_url = public_lookup_url(request, dossier.code, dossier.lookup_key)
     context: dict[str, Any] = {
         "draft": draft,
         "dossier": dossier,

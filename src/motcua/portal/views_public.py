@@ -1,7 +1,8 @@
 """Public pages of the portal: home, the procedure catalogue, one procedure's sheet, and the dossier lookup.
 
 No sign-in is needed for any of them. The lookup shows what the JSON lookup shows, minus the applicant: the
-status, the procedure and the dates, never a name, number or address.
+status, the procedure and the dates, never a name, number or address; and only to whoever also gives the
+lookup key printed on the receipt (ADR 0014).
 """
 
 from __future__ import annotations
@@ -10,10 +11,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlencode
 
+from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import get_format
 from django.utils.translation import gettext as _
@@ -21,9 +25,11 @@ from django.utils.translation import ngettext
 
 from motcua.catalog.constants import OnlineLevel, ProcedureLevel
 from motcua.catalog.models import Case, Fee, ProcedureVersion
-from motcua.core.errors import NotFound
+from motcua.core.errors import NotFound, TooManyRequests
+from motcua.core.identifiers import normalised_lookup_key
+from motcua.core.throttle import throttle
 from motcua.dossiers.lifecycle import national_code
-from motcua.dossiers.selectors import dossier_by_public_code
+from motcua.dossiers.selectors import dossier_by_lookup
 from motcua.org.selectors import agency_by_id
 from motcua.portal import selectors
 from motcua.worktime.constants import DurationUnit
@@ -211,21 +217,32 @@ def _normalized_code(text: str) -> str:
     return text.strip().upper()
 
 
+def _lookup_form(
+    request: HttpRequest, code: str, key: str, errors: dict[str, str] | None = None, status: int = 200
+) -> HttpResponse:
+    context = {"code": code, "key": key, "errors": errors or {}}
+    return render(request, "portal/public/lookup.html", context, status=status)
+
+
 def lookup(request: HttpRequest) -> HttpResponse:
-    """The lookup form; a well-formed code goes on to the result page, which the receipt's QR code opens."""
+    """The lookup form: the dossier code and the lookup key of the receipt go on to the result page, which the
+    receipt's QR code opens with both."""
     code = _normalized_code(request.GET.get("code", ""))
-    error = None
-    if "code" in request.GET:
-        if not code:
-            error = _("Enter the dossier code printed on your receipt.")
-        elif not DOSSIER_CODE_RE.match(code):
-            error = _("A dossier code is made of letters, digits, dots and hyphens, like %(example)s.") % {
-                "example": "000.00.01.H26-250701-0001"
-            }
-        else:
-            return redirect("portal:lookup-code", code=code)
-    status = 400 if error else 200
-    return render(request, "portal/public/lookup.html", {"code": code, "error": error}, status=status)
+    key = normalised_lookup_key(request.GET.get("key", ""))
+    if "code" not in request.GET:
+        return _lookup_form(request, code, key)
+    errors = {}
+    if not code:
+        errors["code"] = _("Enter the dossier code printed on your receipt.")
+    elif not DOSSIER_CODE_RE.match(code):
+        errors["code"] = _(
+            "A dossier code is made of letters, digits, dots and hyphens, like %(example)s."
+        ) % {"example": "000.00.01.H26-250701-0001"}
+    if not key:
+        errors["key"] = _("Enter the lookup key printed on your receipt, beside the dossier code.")
+    if errors:
+        return _lookup_form(request, code, key, errors, status=400)
+    return redirect(f"{reverse('portal:lookup-code', kwargs={'code': code})}?{urlencode({'key': key})}")
 
 
 @dataclass(frozen=True)
@@ -245,8 +262,8 @@ class PublicStatus:
     returned_at: dt.datetime | None
 
 
-def _public_status(code: str) -> PublicStatus:
-    dossier = dossier_by_public_code(code)
+def _public_status(code: str, key: str) -> PublicStatus:
+    dossier = dossier_by_lookup(code, key)
     return PublicStatus(
         code=dossier.code,
         status=str(dossier.get_status_display()),
@@ -263,14 +280,23 @@ def _public_status(code: str) -> PublicStatus:
 
 
 def lookup_code(request: HttpRequest, code: str) -> HttpResponse:
+    """One dossier's status, for whoever holds both its code and its lookup key (ADR 0014). Without the key
+    the page only asks for it: nothing tells whether the code exists. Lookups are limited per client."""
+    key = normalised_lookup_key(request.GET.get("key", ""))
+    if not key:
+        return _lookup_form(request, code if DOSSIER_CODE_RE.match(code) else "", "")
+    try:
+        throttle(request, "lookup", settings.MOTCUA_LOOKUP_LIMIT, settings.MOTCUA_LOOKUP_WINDOW_SECONDS)
+    except TooManyRequests as refused:
+        response = _lookup_form(request, code, key, {"key": str(refused.detail)}, status=429)
+        response["Retry-After"] = str(refused.retry_after)
+        return response
     # The code is taken as written, as the JSON lookup takes it; only the form forgives case and spaces.
     try:
-        found = _public_status(code) if DOSSIER_CODE_RE.match(code) else None
+        found = _public_status(code, key) if DOSSIER_CODE_RE.match(code) else None
     except NotFound:
         found = None
     if found is None:
-        error = _("No dossier has the code %(code)s. Check the code on your receipt and try again.") % {
-            "code": code
-        }
-        return render(request, "portal/public/lookup.html", {"code": code, "error": error}, status=404)
+        error = _("No dossier has this code and lookup key. Check both on your receipt and try again.")
+        return _lookup_form(request, code, key, {"key": error}, status=404)
     return render(request, "portal/public/lookup_result.html", {"dossier": found})

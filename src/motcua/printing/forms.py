@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import quote
 
-from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
 from motcua.catalog.models import ProcedureVersion
 from motcua.core.errors import Conflict, InvalidInput
+from motcua.core.links import public_url
 from motcua.dossiers.lifecycle import CREATION_EVENTS, ActionName, ResultDelivery, Status
 from motcua.dossiers.models import Dossier, DossierDocument, DossierEvent, DossierStep, SubmittedAs
 from motcua.dossiers.punctuality import finished_punctuality, step_outcome, step_overdue
@@ -129,8 +129,8 @@ class DossierRecord:
 
     @property
     def lookup_url(self) -> str:
-        """The portal's public lookup of this dossier: the QR code's target."""
-        return f"{self.base_url}/lookup/{quote(self.dossier.code)}/"
+        """The public lookup of this dossier with its lookup key (ADR 0014): the QR code's target."""
+        return f"{self.base_url}/lookup/{quote(self.dossier.code)}/?key={quote(self.dossier.lookup_key)}"
 
 
 # --- shared pieces -----------------------------------------------------------------------------------------
@@ -193,6 +193,7 @@ def _dossier_facts(record: DossierRecord) -> dict[str, Any]:
     return {
         "code": dossier.code,
         "lookup_url": record.lookup_url,
+        "lookup_key": dossier.lookup_key,
         "qr": qr_data_uri(record.lookup_url),
         "applicant": applicant(dossier),
         "procedure": dossier.procedure_version.name,
@@ -313,9 +314,7 @@ def refusal_fields(reason: str, officer: User | None) -> dict[str, Any]:
 def supplement_at_counter(notice: CounterNotice) -> dict[str, Any]:
     if not notice.items:
         raise InvalidInput.field("items", "required", _("List the documents to add or correct."))
-    # No request's address is at hand here: the portal's own address, when the deployment names it.
-    public_url = getattr(settings, "MOTCUA_PUBLIC_URL", "")
-    rules_url = procedure_url(public_url, notice.procedure_version) if public_url else ""
+    rules_url = procedure_url(public_url(), notice.procedure_version)
     return supplement_fields(notice.reason, notice.items, notice.officer, rules_url)
 
 

@@ -4,7 +4,6 @@ with the dates of each hand-over, on screen, as PDF and as a spreadsheet."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
@@ -17,6 +16,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from motcua.core.errors import InvalidInput, PermissionDenied
+from motcua.core.spreadsheets import workbook_bytes
 from motcua.dossiers.lifecycle import ActionName, is_open
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.punctuality import dossier_outcome, dossier_overdue
@@ -251,6 +251,4 @@ def tracking_book_xlsx(book: TrackingBook) -> bytes:
     sheet.freeze_panes = "A2"
     for index, width in enumerate(COLUMN_WIDTHS, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from motcua.core.errors import DomainError, FieldProblem, InvalidInput, NotFound
+from motcua.core.links import public_url
 from motcua.org.selectors import scope_agency_ids
 from motcua.printing.catalogue import CATALOGUE, Audience
 from motcua.printing.services import dossier_form_pdf
@@ -30,8 +31,8 @@ BOOK_EXPORTS: dict[str, tuple[Callable[[TrackingBook], bytes], str, str]] = {
 
 
 def public_base_url(request: HttpRequest) -> str:
-    """The portal's address for QR codes: the configured public one, else the one this request came to."""
-    return getattr(settings, "MOTCUA_PUBLIC_URL", "") or request.build_absolute_uri("/").rstrip("/")
+    """The portal's address for QR codes: the configured public one, never the Host this request names."""
+    return public_url()
 
 
 def _pages(audience: str) -> dict[str, str]:

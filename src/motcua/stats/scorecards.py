@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import io
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
@@ -26,6 +25,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
+from motcua.core.spreadsheets import workbook_bytes
 from motcua.dossiers.lifecycle import ActionName
 from motcua.dossiers.models import DossierEvent, DossierStep, Rating
 from motcua.dossiers.punctuality import day_of, finished_punctuality, overdue_on, overdue_on_filter
@@ -435,6 +435,4 @@ def scorecards_xlsx(cards: MonthScorecards, unit_name: str) -> bytes:
             cell.alignment = Alignment(wrap_text=True, vertical="center")
         sheet.freeze_panes = "A3"
         sheet.column_dimensions["A"].width = 32
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)

@@ -3,13 +3,12 @@ as numbers, the total row, and the headings frozen while the rows scroll."""
 
 from __future__ import annotations
 
-import io
-
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from motcua.core.spreadsheets import workbook_bytes
 from motcua.stats.counters import RATE_DECIMALS
 from motcua.stats.reporting import (
     CIRCULAR,
@@ -119,6 +118,4 @@ def report_xlsx(report: PeriodicReport) -> bytes:
     widths = (NUMBER_WIDTH, NAME_WIDTH, *(VALUE_WIDTH,) * len(VALUE_COLUMNS))
     for index, width in enumerate(widths, 1):
         sheet.column_dimensions[get_column_letter(index)].width = width
-    output = io.BytesIO()
-    workbook.save(output)
-    return output.getvalue()
+    return workbook_bytes(workbook)

@@ -44,7 +44,7 @@ def test_the_applicant_of_a_late_dossier_is_reminded_once_in_vietnamese(desk, se
     assert dossier.code in message.subject
     assert dossier.code in message.body
     assert APOLOGY_FORM in message.body, "the form is named as the law names it, in Vietnamese"
-    assert f"https://dichvucong.example.vn/lookup/{dossier.code}/" in message.body
+    assert f"https://dichvucong.example.vn/lookup/{dossier.code}/?key={dossier.lookup_key}" in message.body
     reminder = DeadlineWarning.objects.get(dossier=dossier, kind=WarningKind.APOLOGY_OWED)
     assert (reminder.recipient, reminder.recipient_email, reminder.channel) == (
         None,

@@ -250,3 +250,10 @@ def test_form_answers_follow_the_authors_order_not_the_databases():
     }
     answers = form_answers(schema, {"tre": "Bình", "ngay_sinh": "2026-11-01", "cu": "x"})
     assert [a.label for a in answers] == ["Ngày sinh", "Trẻ", "cu"]
+
+
+def test_the_officer_sees_the_lookup_key_to_tell_the_applicant(world):
+    code = receive(world)
+    status, html = page(signed_in("counter"), code)
+    assert status == 200
+    assert Dossier.objects.get(code=code).lookup_key in html

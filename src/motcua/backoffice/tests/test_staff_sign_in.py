@@ -88,6 +88,7 @@ def test_signing_out_returns_to_the_sign_in_page(world):
 @pytest.mark.parametrize("path", ["/office/login/", "/admin/login/"])
 def test_sign_in_pages_carry_the_site_name_not_the_host(db, client, settings, path):
     settings.MOTCUA_SITE_NAME = "Cổng Dịch vụ công Hà Nội"
+    settings.ALLOWED_HOSTS = ["dvc.example.vn"]  # a deployment names its host; "*" is no longer the default
     page = client.get(path, HTTP_HOST="dvc.example.vn").content.decode()
     assert "Cổng Dịch vụ công Hà Nội" in page
     assert "dvc.example.vn" not in page

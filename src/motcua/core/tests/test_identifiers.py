@@ -31,6 +31,8 @@ def test_tax_codes(code, valid):
 
 def test_masking_keeps_nothing_useful_to_strangers():
     assert mask_name("Nguyễn Văn An") == "N***** V** An"
+    # Finding 8: a one-word name was shown whole.
+    assert mask_name("Hoa") == "H**" and mask_name("A") == "A"
     assert mask_personal_id("001090012345") == "001******345"
 
 

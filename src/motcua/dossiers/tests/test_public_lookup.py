@@ -1,4 +1,5 @@
-"""GET /lookup/{code}: anyone holding the appointment slip sees where the dossier is, and nothing personal."""
+"""GET /lookup/{code}?key=: anyone holding the appointment slip (the code and its lookup key) sees where the
+dossier is, and nothing personal; without the key, nothing at all."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import pytest
 import time_machine
 
 from motcua.conftest import CITIZEN_ID, VALID_FORM, act, post_json
+from motcua.dossiers.models import Dossier
 
 MONDAY_9 = "2026-03-02T09:00:00+07:00"
 REPRESENTATIVE = {"full_name": "Trần Văn Bình", "id_number": "001085000111", "phone": "0987000111"}
@@ -43,8 +45,11 @@ def _intake(world, username: str = "counter", **overrides) -> dict:
     return response.json()
 
 
-def lookup(world, code: str, username: str | None = None):
-    return world.client(username).get(f"/api/v1/lookup/{code}")
+def lookup(world, code: str, username: str | None = None, key: str | None = None):
+    if key is None:
+        found = Dossier.objects.filter(code=code).first()
+        key = found.lookup_key if found else "ABCDEFGH"
+    return world.client(username).get(f"/api/v1/lookup/{code}", {"key": key})
 
 
 def assert_nothing_personal(response) -> None:
@@ -91,7 +96,7 @@ def test_organisation_shows_no_tax_code(world):
     code = _intake(world, applicant=applicant)["code"]
     response = lookup(world, code)
     assert response.status_code == 200
-    assert response.json()["applicant"].endswith("Hoa")
+    assert response.json()["applicant"] == "C*** t* T*** M** Hoa"
     assert_nothing_personal(response)
 
 
@@ -137,3 +142,40 @@ def test_unknown_code_is_404(world, code):
     assert response.status_code == 404, response.content
     assert response["Content-Type"].startswith("application/problem+json")
     assert response.json()["status"] == 404
+
+
+def test_a_one_word_name_is_masked_too(world):
+    """Finding 8: today a one-word applicant name is shown whole by the lookup."""
+    applicant = {"kind": "organisation", "full_name": "Vinamilk", "tax_code": "0101234567"}
+    code = _intake(world, applicant=applicant)["code"]
+    shown = lookup(world, code).json()["applicant"]
+    assert shown == "V*******"
+
+
+def test_without_the_right_key_the_lookup_reads_nothing(world):
+    """Finding 8: today GET /api/v1/lookup/{code} gives any dossier's procedure to whoever walks the codes."""
+    code = _intake(world)["code"]
+    other = _intake(world)["code"]
+
+    missing = world.client(None).get(f"/api/v1/lookup/{code}")
+    assert missing.status_code == 422
+    assert [e["field"] for e in missing.json()["errors"]] == ["key"]
+    wrong = lookup(world, code, key=Dossier.objects.get(code=other).lookup_key)
+    unknown = lookup(world, code[:-4] + "9999", key="ABCDEFGH")
+    assert wrong.status_code == unknown.status_code == 404
+    assert wrong.json() == unknown.json()
+    for response in (missing, wrong, unknown):
+        assert "Đăng ký khai sinh" not in response.content.decode()
+    assert lookup(world, code, key=Dossier.objects.get(code=code).lookup_key.lower()).status_code == 200
+
+
+def test_the_api_lookup_is_limited_per_client_address(world, settings):
+    """Finding 8: today nothing limits the walk."""
+    settings.MOTCUA_LOOKUP_LIMIT = 2
+    code = _intake(world)["code"]
+    assert lookup(world, code).status_code == 200
+    assert lookup(world, code, key="ABCDEFGH").status_code == 404
+    refused = lookup(world, code)
+    assert refused.status_code == 429
+    assert refused["Content-Type"].startswith("application/problem+json")
+    assert int(refused["Retry-After"]) > 0

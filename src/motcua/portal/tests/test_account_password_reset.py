@@ -29,7 +29,7 @@ def citizen(db) -> CitizenProfile:
 
 
 def _reset_path(message) -> str:
-    match = re.search(r"http://testserver(/account/password-reset/[^/\s]+/[^/\s]+/)", message.body)
+    match = re.search(r"http://localhost:8000(/account/password-reset/[^/\s]+/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
 
@@ -69,6 +69,21 @@ def test_the_link_uses_the_public_address_when_one_is_configured(english, citize
     settings.MOTCUA_PUBLIC_URL = "https://dichvucong.example.vn"
     english.post(reverse("portal:password-reset"), {"email": "hoa@example.vn"})
     assert "https://dichvucong.example.vn/account/password-reset/" in mailoutbox[0].body
+
+
+def test_a_forged_host_header_does_not_reach_the_reset_link(citizen, mailoutbox, settings):
+    """Finding 2: today a reset asked for with `Host: evil.example` mails a link to evil.example, and the
+    e-mail names that host as the site. Even with the host allowed, the link leads to the public address."""
+    settings.ALLOWED_HOSTS = [*settings.ALLOWED_HOSTS, "evil.example"]
+    settings.MOTCUA_PUBLIC_URL = "https://dichvucong.example.vn"
+    attacker = Client(headers={"Accept-Language": "en", "Host": "evil.example"})
+
+    response = attacker.post(reverse("portal:password-reset"), {"email": "hoa@example.vn"})
+
+    assert response.status_code == 302
+    body = mailoutbox[0].body
+    assert "evil.example" not in body and "evil.example" not in mailoutbox[0].subject
+    assert re.search(r"https://dichvucong\.example\.vn/account/password-reset/[^/\s]+/[^/\s]+/", body), body
 
 
 def test_a_used_or_forged_link_says_so(english, citizen):

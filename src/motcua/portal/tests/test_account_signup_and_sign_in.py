@@ -39,7 +39,7 @@ def _sign_in(client: Client, username: str, password: str = PASSWORD, **extra: s
 
 
 def _verification_path(message) -> str:
-    match = re.search(r"http://testserver(/account/verify/[^/\s]+/[^/\s]+/)", message.body)
+    match = re.search(r"http://localhost:8000(/account/verify/[^/\s]+/[^/\s]+/)", message.body)
     assert match, message.body
     return match.group(1)
 

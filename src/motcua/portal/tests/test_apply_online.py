@@ -288,16 +288,16 @@ def test_the_confirmation_shows_the_code_a_qr_code_and_the_lookup_address(world,
     client = _client("citizen")
     draft = _ready_draft(client, world)
     client.post(reverse("portal:application-review", args=[draft.pk]), {"version": draft.version})
-    code = Dossier.objects.get().code
+    code, key = Dossier.objects.values_list("code", "lookup_key").get()
 
     page = client.get(reverse("portal:application-submitted", args=[draft.pk])).content.decode()
 
     assert code in page
-    assert f"http://testserver/lookup/{code}/" in page
+    assert f"http://localhost:8000/lookup/{code}/?key={key}" in page and key in page
     assert "<svg" in page and "What happens next" in page
     settings.MOTCUA_PUBLIC_URL = "https://dichvucong.example.vn"
     page = client.get(reverse("portal:application-submitted", args=[draft.pk])).content.decode()
-    assert f"https://dichvucong.example.vn/lookup/{code}/" in page
+    assert f"https://dichvucong.example.vn/lookup/{code}/?key={key}" in page
 
 
 def test_another_citizens_application_is_not_found(world):

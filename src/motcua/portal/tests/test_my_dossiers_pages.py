@@ -186,3 +186,8 @@ def test_the_list_costs_the_same_queries_for_two_dossiers_in_process_as_for_four
     in_process()
     in_process()
     assert queries_for_the_list() == with_two
+
+
+def test_the_applicant_sees_the_lookup_key_to_share(world):
+    code = online_dossier(world)
+    assert Dossier.objects.get(code=code).lookup_key in _detail("citizen", code)

@@ -95,9 +95,9 @@ def test_a_bad_tracking_book_request_names_every_problem(office):
     assert other.status_code == 403
 
 
-def test_the_qr_base_is_the_public_address_when_configured(settings):
+def test_the_qr_base_is_the_public_address_never_the_request_s_host(settings):
+    """Finding 2: today the QR base follows the request's Host when no public address is configured."""
     request = RequestFactory().get("/print/dossiers/X/receipt.pdf", HTTP_HOST="10.0.0.5:8000")
-    settings.MOTCUA_PUBLIC_URL = ""
-    assert public_base_url(request) == "http://10.0.0.5:8000"
+    assert public_base_url(request) == "http://localhost:8000"
     settings.MOTCUA_PUBLIC_URL = "https://dichvucong.hanoi.gov.vn"
     assert public_base_url(request) == "https://dichvucong.hanoi.gov.vn"

@@ -46,7 +46,8 @@ def test_the_receipt_prints_the_dossier_its_documents_and_dates(office):
 def test_the_qr_code_leads_to_the_public_lookup_of_the_dossier(office):
     dossier = receive(office, at("2026-03-02 09:00"))
     page = printed_dossier_form(user("counter"), dossier.code, "receipt", base_url="https://dvc.example.vn/")
-    assert page.context["lookup_url"] == f"https://dvc.example.vn/lookup/{dossier.code}/"
+    url = f"https://dvc.example.vn/lookup/{dossier.code}/?key={dossier.lookup_key}"
+    assert page.context["lookup_url"] == url and page.context["lookup_key"] == dossier.lookup_key
     assert page.context["qr"].startswith("data:image/svg+xml")
 
 

@@ -136,3 +136,33 @@ def test_bad_requests_name_the_field_at_fault(office, unit, start, end, field):
 def test_a_whole_leap_year_is_one_book(office):
     book = tracking_book(user("counter"), "000.00.01.H26", dt.date(2028, 1, 1), dt.date(2028, 12, 31))
     assert book.rows == []
+
+
+EVIL_NAME = '=HYPERLINK("http://evil.example/x","Bấm vào đây")'
+
+
+def test_an_applicant_named_like_a_formula_is_text_in_the_spreadsheet(office):
+    """Finding 4: today an applicant named `=HYPERLINK(...)` becomes a live formula in the tracking book."""
+    from dataclasses import replace
+
+    from motcua.conftest import APPLICANT
+
+    applicant = replace(APPLICANT, full_name=EVIL_NAME, address="+84 Phố Huế", phone="0912345678")
+    receive(office, at("2026-03-02 09:00"), applicant=applicant)
+    content = tracking_book_xlsx(centre_book(office))
+
+    sheet = load_workbook(io.BytesIO(content)).active
+    applicant_cell, address_cell = sheet.cell(row=2, column=5), sheet.cell(row=2, column=6)
+    assert applicant_cell.value.startswith(EVIL_NAME)
+    assert applicant_cell.data_type == "s" and applicant_cell.quotePrefix
+    assert address_cell.value.startswith("+84") and address_cell.data_type == "s"
+    assert sheet.cell(row=2, column=1).value == 1  # numbers stay numbers
+    assert b"<f>" not in _sheet_xml(content)
+
+
+def _sheet_xml(content: bytes) -> bytes:
+    import zipfile
+
+    with zipfile.ZipFile(io.BytesIO(content)) as archive:
+        sheets = [name for name in archive.namelist() if name.startswith("xl/worksheets/")]
+        return b"".join(archive.read(name) for name in sheets)

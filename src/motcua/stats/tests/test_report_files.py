@@ -120,3 +120,21 @@ def test_a_download_of_a_unit_out_of_scope_is_refused(province):
     response = download("commune_leader", "pdf", **MARCH, unit="000.00.00.H26")
     assert response.status_code == 403
     assert "application/pdf" not in response["Content-Type"]
+
+
+def test_a_unit_named_like_a_formula_is_text_in_the_spreadsheet(province):
+    """Finding 4: today a name starting with `=` becomes a live formula in the Biểu 06a workbook."""
+    from motcua.core.memo import clear_reference_caches
+    from motcua.org.models import Agency
+
+    evil = '=HYPERLINK("http://evil.example/x","Sở Tư pháp")'
+    Agency.objects.filter(identity_code="000.00.21.H26").update(name=evil)
+    clear_reference_caches()
+
+    response = download("city_leader", "xlsx", **MARCH, by="unit")
+
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    cells = [c for row in sheet.iter_rows() for c in row if c.value == evil]
+    assert cells and all(c.data_type == "s" and c.quotePrefix for c in cells)
+    assert all(c.data_type != "f" for row in sheet.iter_rows() for c in row)
+    assert isinstance(cells[0].offset(column=1).value, int)  # the counts beside it stay numbers

@@ -195,3 +195,19 @@ def test_the_page_lists_officers_and_units_and_downloads_a_workbook(walked):
 def test_the_workbook_of_a_unit_outside_the_scope_is_refused(walked):
     response = _page("other_leader", "/office/stats/scorecards.xlsx?month=2026-10&unit=000.00.21.H26")
     assert response.status_code == 403 and response["Content-Type"].startswith("text/html")
+
+
+def test_an_officer_named_like_a_formula_is_text_in_the_workbook(walked):
+    """Finding 4: today an officer named `=HYPERLINK(...)` becomes a live formula in the scorecards."""
+    from django.contrib.auth.models import User
+
+    User.objects.filter(username="specialist").update(
+        first_name='=HYPERLINK("http://evil.example/x",', last_name='"x")'
+    )
+    download = _page("leader", "/office/stats/scorecards.xlsx?month=2026-10&unit=000.00.21.H26")
+
+    officers = load_workbook(io.BytesIO(download.content)).worksheets[0]
+    names = {row[1].value: row[0] for row in officers.iter_rows(min_row=3)}
+    assert names["specialist"].value.startswith("=HYPERLINK(")
+    assert names["specialist"].data_type == "s" and names["specialist"].quotePrefix
+    assert all(c.data_type != "f" for row in officers.iter_rows() for c in row)
