@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "motcua.stats",
     "motcua.notify",
     "motcua.alerts",
+    "motcua.audit",
 ]
 
 MIDDLEWARE = [
@@ -63,6 +64,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the signed-in user in the change chain of whatever the request changes (ADR 0015).
+    "motcua.audit.context.remember_request",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
