@@ -114,9 +114,11 @@ def _before_save(
     setattr(instance, _BEFORE, None)
     if raw or instance._state.adding or instance.pk is None:
         return
-    names = {f.attname for f in _fields(sender)}
+    fields = _fields(sender)
+    names = {f.attname for f in fields}
     update_fields = kwargs.get("update_fields")
-    if update_fields is not None and not names & {sender._meta.get_field(n).attname for n in update_fields}:
+    # A save of other fields only (a sign-in's last_login) costs no read.
+    if update_fields is not None and not (names | {f.name for f in fields}) & set(update_fields):
         return
     old = sender._base_manager.filter(pk=instance.pk).values(*names).first()
     setattr(instance, _BEFORE, {k: _plain(v) for k, v in old.items()} if old else None)
