@@ -122,3 +122,11 @@ def test_the_change_chain_links_every_record_in_order(world):
     out = StringIO()
     call_command("audit", "verify", stdout=out, stderr=StringIO())
     assert "All chains are intact" in out.getvalue()
+
+
+def test_the_admin_shows_the_change_chain_read_only(world, admin_client):
+    record = ChangeRecord.objects.order_by("pk").first()
+    assert admin_client.get("/admin/audit/changerecord/").status_code == 200
+    page = admin_client.get(f"/admin/audit/changerecord/{record.pk}/change/")
+    assert page.status_code == 200 and b'name="_save"' not in page.content
+    assert admin_client.post(f"/admin/audit/changerecord/{record.pk}/delete/").status_code == 403
