@@ -53,7 +53,8 @@ typecheck: install
 		-m motcua.stats.scorecards -m motcua.stats.dashboards -m motcua.stats.indicators_input \
 		-m motcua.stats.receivers_officers -m motcua.stats.counters -m motcua.stats.charts -p motcua.alerts -p motcua.notify \
 		-m motcua.backoffice.views_alerts -m motcua.backoffice.templatetags.alerts_nav -m motcua.backoffice.views_reports \
-		-m motcua.backoffice.views_indicators -m motcua.backoffice.views_dashboard -m motcua.portal.views_dashboard
+		-m motcua.backoffice.views_indicators -m motcua.backoffice.views_dashboard -m motcua.portal.views_dashboard \
+		-p motcua.audit -m motcua.dossiers.chain
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:

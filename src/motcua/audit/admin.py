@@ -17,7 +17,7 @@ class ChangeRecordAdmin(admin.ModelAdmin):
     list_filter = ["operation", "model"]
     search_fields = ["actor_name", "model", "object_pk"]
     date_hierarchy = "at"
-    fields = ["at", "actor_name", "actor_id", "via", "operation", "model", "object_pk", "changes"]
+    fields = ("at", "actor_name", "actor_id", "via", "operation", "model", "object_pk", "changes")
     readonly_fields = fields
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -125,7 +125,7 @@ def test_the_change_chain_links_every_record_in_order(world):
 
 
 def test_the_admin_shows_the_change_chain_read_only(world, admin_client):
-    record = ChangeRecord.objects.order_by("pk").first()
+    record = ChangeRecord.objects.order_by("pk")[0]
     assert admin_client.get("/admin/audit/changerecord/").status_code == 200
     page = admin_client.get(f"/admin/audit/changerecord/{record.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content

@@ -53,7 +53,7 @@ def events(code: str) -> list[DossierEvent]:
     return list(DossierEvent.objects.filter(dossier__code=code).order_by("version"))
 
 
-def raw(sql: str, params: list[object] | None = None) -> None:
+def raw(sql: str, params: list[str | int] | None = None) -> None:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
 
