@@ -16,9 +16,11 @@ from django.core.management import call_command
 from motcua.audit.models import ChangeRecord
 from motcua.catalog.tests.sample_catalogue import make_agencies
 from motcua.catalog.tests.test_admin_catalogue_pages import add_step, case_url, page_data
+from motcua.conftest import post_json
 from motcua.core import hashchain
 from motcua.org.constants import Role
 from motcua.org.services import create_citizen, grant_delegation, revoke_delegation
+from motcua.org.tests.test_delegation_api import grant_body
 
 
 def records_after(mark: int, model: str | None = None) -> list[ChangeRecord]:
@@ -130,3 +132,16 @@ def test_the_admin_shows_the_change_chain_read_only(world, admin_client):
     page = admin_client.get(f"/admin/audit/changerecord/{record.pk}/change/")
     assert page.status_code == 200 and b'name="_save"' not in page.content
     assert admin_client.post(f"/admin/audit/changerecord/{record.pk}/delete/").status_code == 403
+
+
+def test_a_change_through_the_api_names_the_tokens_user(world):
+    before = mark()
+    response = post_json(world.client("leader"), "/api/v1/delegations", grant_body(world))
+    assert response.status_code == 201, response.content
+    delegation, audit = records_after(before)
+    assert (delegation.model, delegation.operation, delegation.actor_name) == (
+        "org.delegation",
+        "create",
+        "leader",
+    )
+    assert (audit.model, audit.actor_name, audit.via) == ("org.delegationaudit", "leader", "web POST")
