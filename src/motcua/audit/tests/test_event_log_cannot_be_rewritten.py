@@ -6,12 +6,14 @@ Every test here fails on the code before ADR 0015: the UPDATE went through, ther
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 from io import StringIO
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
@@ -20,6 +22,8 @@ from motcua.conftest import act, post_json
 from motcua.core import hashchain
 from motcua.core.appendonly import TEST_FLUSH_MARKER, remove_statements
 from motcua.dossiers.models import DossierEvent
+from motcua.org.models import DelegationAudit
+from motcua.org.services import grant_delegation
 
 EVENTS = DossierEvent._meta.db_table
 CHANGES = ChangeRecord._meta.db_table
@@ -187,3 +191,12 @@ def test_an_edited_anchor_is_refused(world, tmp_path):
     anchor.write_text(json.dumps(document))
     with pytest.raises(CommandError, match="the file was edited"):
         audit("verify", "--anchor", str(anchor))
+
+
+def test_the_database_refuses_to_rewrite_the_delegation_trail(world):
+    leader, specialist = User.objects.get(username="leader"), User.objects.get(username="specialist")
+    on = dt.date(2026, 3, 1)
+    delegation = grant_delegation(leader, specialist, world.department, ["1.001193"], on, on.replace(month=5))
+    entry = DelegationAudit.objects.get(delegation=delegation)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        raw(f"UPDATE {DelegationAudit._meta.db_table} SET action = %s WHERE id = %s", ["revoked", entry.pk])
