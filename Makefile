@@ -64,7 +64,8 @@ typecheck: install
 		-m motcua.backoffice.views_indicators -m motcua.backoffice.views_dashboard -m motcua.portal.views_dashboard \
 		-p motcua.privacy -m motcua.backoffice.views_audit -m motcua.portal.views_data \
 		-m motcua.org.signin -m motcua.org.twofactor -m motcua.org.mail_limits -m motcua.org.passwords \
-		-m motcua.org.api_token -m motcua.backoffice.twofactor_gate -m motcua.backoffice.views_twofactor
+		-m motcua.org.api_token -m motcua.backoffice.twofactor_gate -m motcua.backoffice.views_twofactor \
+		-p motcua.audit -m motcua.dossiers.chain
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:

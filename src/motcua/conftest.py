@@ -10,10 +10,12 @@ from typing import Any
 import pytest
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
 from django.test import Client
 
 from motcua.catalog.constants import OnlineLevel, ProcedureLevel
 from motcua.catalog.models import Case, Field, Procedure, ProcedureVersion, RequiredDocument, WorkflowStep
+from motcua.core.appendonly import TEST_FLUSH_MARKER
 from motcua.core.memo import clear_reference_caches
 from motcua.dossiers.services.intake import Applicant
 from motcua.org.constants import AgencyKind, Role, UnitLevel
@@ -45,6 +47,14 @@ APPLICANT = Applicant(
     email="mai@example.vn",
     address="1 Phố Huế, Hà Nội",
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _append_only_tables_may_be_flushed(django_db_setup, django_db_blocker):
+    # The event and change tables refuse DELETE and TRUNCATE (core.appendonly, ADR 0015), but the flush
+    # between transactional tests empties every table: the marker table lets it, in the test database only.
+    with django_db_blocker.unblock(), connection.cursor() as cursor:
+        cursor.execute(f"CREATE TABLE IF NOT EXISTS {TEST_FLUSH_MARKER} (id integer)")
 
 
 @pytest.fixture(autouse=True)

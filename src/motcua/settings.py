@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "motcua.alerts",
     "motcua.signing",
     "motcua.privacy",
+    "motcua.audit",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +81,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Names the signed-in user in the change chain of whatever the request changes (ADR 0015).
+    "motcua.audit.context.remember_request",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]

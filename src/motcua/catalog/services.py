@@ -252,14 +252,14 @@ def add_case(version: ProcedureVersion, spec: CaseSpec, order: int) -> Case:
         same_day_cutoff=spec.same_day_cutoff,
         form_schema=form_schema,
     )
-    Fee.objects.bulk_create(Fee(case=case, **dataclasses.asdict(fee)) for fee in spec.fees)
-    RequiredDocument.objects.bulk_create(
-        RequiredDocument(case=case, order=n, **dataclasses.asdict(doc))
-        for n, doc in enumerate(spec.documents, 1)
-    )
+    # One by one, not in bulk: each row is a change the audit chain records from its save (ADR 0015).
+    for fee in spec.fees:
+        Fee.objects.create(case=case, **dataclasses.asdict(fee))
+    for n, doc in enumerate(spec.documents, 1):
+        RequiredDocument.objects.create(case=case, order=n, **dataclasses.asdict(doc))
     agencies = _agencies_by_code([s.agency_code for s in steps if s.agency_code], f"{where}.steps")
-    WorkflowStep.objects.bulk_create(
-        WorkflowStep(
+    for n, step in enumerate(steps, 1):
+        WorkflowStep.objects.create(
             case=case,
             order=n,
             name=step.name,
@@ -267,8 +267,6 @@ def add_case(version: ProcedureVersion, spec: CaseSpec, order: int) -> Case:
             budget_hours=step.budget_hours,
             agency=agencies[step.agency_code] if step.agency_code else None,
         )
-        for n, step in enumerate(steps, 1)
-    )
     if problem := workflow_problem(case):
         raise InvalidInput.field(f"{where}.steps", "over_budget", problem)
     return case

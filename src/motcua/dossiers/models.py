@@ -216,6 +216,11 @@ class DossierEvent(models.Model):
     version = models.PositiveIntegerField()
     note = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
+    # The dossier's hash chain (ADR 0015): the hash of the event before this one in the dossier's history (by
+    # version), this event's own hash over its content and that link, and the algorithm that computed it.
+    prev_hash = models.CharField(max_length=64, editable=False)
+    hash = models.CharField(max_length=64, editable=False)
+    hash_algorithm = models.CharField(max_length=8, editable=False)
 
     objects = EventQuerySet.as_manager()
 

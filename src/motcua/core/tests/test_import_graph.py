@@ -28,7 +28,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"org"}),
     frozenset({"catalog"}),
     frozenset({"dossiers"}),
-    frozenset({"printing", "stats", "alerts", "notify", "demo", "signing", "privacy"}),
+    frozenset({"printing", "stats", "alerts", "notify", "demo", "signing", "privacy", "audit"}),
     frozenset({"api", "portal", "backoffice"}),
     frozenset({"project"}),
 )

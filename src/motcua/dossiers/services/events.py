@@ -1,5 +1,6 @@
 """Appending to a dossier's history: every change of state is saved together with its event, which is
-published to the apps above once the transaction commits (ADR 0011)."""
+published to the apps above once the transaction commits (ADR 0011), and is sealed into the dossier's hash
+chain (ADR 0015)."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 from django.contrib.auth.models import User
 
 from motcua.core.domain_events import publish
+from motcua.dossiers.chain import seal
 from motcua.dossiers.domain_events import published
 from motcua.dossiers.models import Dossier, DossierEvent
 
@@ -23,7 +25,7 @@ def append_event(
     note: str = "",
     data: dict[str, Any] | None = None,
 ) -> DossierEvent:
-    entry = DossierEvent.objects.create(
+    entry = DossierEvent(
         dossier=dossier,
         action=action,
         actor=actor,
@@ -35,5 +37,7 @@ def append_event(
         note=note,
         data=data or {},
     )
+    seal(entry, dossier.code)
+    entry.save(force_insert=True)
     publish(published(entry, dossier.code))
     return entry
