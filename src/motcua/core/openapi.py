@@ -132,6 +132,15 @@ def operations(api: NinjaAPI) -> dict[str, Operation]:
     return found
 
 
+def _by_status_text(answers: dict[Any, Any]) -> dict[str, Any]:
+    """ninja keys the answers it derives by number and keeps `openapi_extra`'s by text: in JSON both become
+    the same key, which no OpenAPI reader accepts. One key per status, the extra's fields over ninja's."""
+    merged: dict[str, Any] = {}
+    for status, answer in answers.items():
+        merged.setdefault(str(status), {}).update(answer)
+    return merged
+
+
 class DocumentedAPI(NinjaAPI):
     """A NinjaAPI whose OpenAPI lists each operation's problem+json answers."""
 
@@ -144,11 +153,11 @@ class DocumentedAPI(NinjaAPI):
                 found = by_id.get(operation.get("operationId", ""))
                 throttled = bool(found is not None and found.throttle_objects)
                 changes_state = not (found is not None and getattr(found.view_func, READS_ONLY, False))
-                answers = operation.setdefault("responses", {})
+                answers = operation["responses"] = _by_status_text(operation.get("responses", {}))
                 declared = (
                     getattr(found.view_func, ANSWERS, frozenset()) if found is not None else frozenset()
                 )
                 statuses = error_statuses(method, operation, throttled, changes_state) | declared
                 for status in sorted(statuses):
-                    answers.setdefault(status, _problem_answer(status))
+                    answers.setdefault(str(status), _problem_answer(status))
         return schema

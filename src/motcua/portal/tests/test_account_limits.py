@@ -16,6 +16,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from motcua.core.links import public_url
 from motcua.org.models import CitizenProfile, MailQuota
 from motcua.org.services import create_citizen
 
@@ -131,7 +132,7 @@ def test_a_new_password_set_by_reset_is_checked_too(db, mailoutbox):
     CitizenProfile.objects.update(email_verified_at=timezone.now())
     client = Client(headers={"Accept-Language": "vi"})
     client.post(reverse("portal:password-reset"), {"email": "hoa@example.vn"})
-    path = mailoutbox[0].body.split("http://testserver", 1)[1].split()[0]
+    path = mailoutbox[0].body.split(public_url(), 1)[1].split()[0]
     form_page = client.get(path, follow=True)
     weak = client.post(
         form_page.redirect_chain[-1][0], {"new_password1": "12345678", "new_password2": "12345678"}
