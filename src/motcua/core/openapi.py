@@ -154,9 +154,9 @@ class DocumentedAPI(NinjaAPI):
                 throttled = bool(found is not None and found.throttle_objects)
                 changes_state = not (found is not None and getattr(found.view_func, READS_ONLY, False))
                 answers = operation["responses"] = _by_status_text(operation.get("responses", {}))
-                declared = (
-                    getattr(found.view_func, ANSWERS, frozenset()) if found is not None else frozenset()
-                )
+                declared: frozenset[int] = frozenset()
+                if found is not None:
+                    declared = getattr(found.view_func, ANSWERS, frozenset())
                 statuses = error_statuses(method, operation, throttled, changes_state) | declared
                 for status in sorted(statuses):
                     answers.setdefault(str(status), _problem_answer(status))
