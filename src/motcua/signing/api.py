@@ -17,7 +17,7 @@ from motcua.org.auth import api_auth
 from motcua.privacy.constants import AccessChannel, AccessKind
 from motcua.privacy.services import record_read
 from motcua.signing.services import signed_copy_of
-from motcua.signing.verification import Finding, Verdict, verify_pdf
+from motcua.signing.verification import Finding, IssuedResult, Verdict, verify_pdf
 
 router = Router(tags=["verification"])
 results_router = Router(tags=["dossiers"], auth=api_auth)
@@ -28,23 +28,13 @@ class CertificateOut(Schema):
     fingerprint_sha256: str
 
 
-class IssuedResultOut(Schema):
-    dossier_code: str
-    procedure_code: str
-    procedure_name: str
-    result_number: str
-    agency_code: str
-    agency_name: str
-    signed_by: str
-
-
 class VerdictOut(Schema):
     valid: bool
     finding: Finding
     message: str
     signed_at: LocalDateTime | None
     certificate: CertificateOut | None
-    result: IssuedResultOut | None
+    result: IssuedResult | None
 
 
 def verdict_body(verdict: Verdict) -> dict[str, Any]:
@@ -58,7 +48,7 @@ def verdict_body(verdict: Verdict) -> dict[str, Any]:
             if verdict.certificate_subject
             else None
         ),
-        "result": verdict.result.__dict__ if verdict.result else None,
+        "result": verdict.result,
     }
 
 

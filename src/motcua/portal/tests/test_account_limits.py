@@ -107,7 +107,7 @@ def test_12345678_is_refused_with_a_vietnamese_message(db, mailoutbox):
     response = _sign_up(client, "hoa@example.vn", "001190000123", password="12345678")
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Mật khẩu quá ngắn. Nó phải chứa ít nhất 10 ký tự." in html
+    assert "Mật khẩu này quá ngắn. Mật khẩu phải có ít nhất 10 ký tự." in html
     assert not User.objects.filter(email="hoa@example.vn").exists()
 
 
