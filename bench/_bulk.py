@@ -33,6 +33,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from motcua.core import hashchain
+from motcua.core.identifiers import new_lookup_key
 from motcua.core.text import fold_vietnamese
 from motcua.demo.samples import address, birth_date, fill_form, person_name, personal_id, phone
 
@@ -73,11 +75,14 @@ DOSSIER_COLUMNS = (
     "supplement_requested_at, supplement_submitted_at, fee_due, fee_paid, finished_at, returned_at, "
     "closed_at, result_number, return_details, is_demo, applicant_user_id, assignee_id, case_id, "
     "competent_authority_id, created_by_id, current_unit_id, procedure_version_id, receiving_unit_id, "
-    "current_step_id, result_file_id"
+    "current_step_id, result_file_id, lookup_key"
 )
 FILE_COLUMNS = "id, file, original_name, content_type, size, sha256, created_at, owner_id"
 DOCUMENT_COLUMNS = "added_at, dossier_id, requirement_id, supplement_id, file_id, submitted_as, copies"
-EVENT_COLUMNS = "action, at, from_status, to_status, version, note, data, actor_id, actor_unit_id, dossier_id"
+EVENT_COLUMNS = (
+    "action, at, from_status, to_status, version, note, data, actor_id, actor_unit_id, dossier_id, "
+    "prev_hash, hash, hash_algorithm"
+)
 STEP_COLUMNS = (
     "id, workflow_order, name, role, budget_minutes, started_at, due_at, finished_at, outcome, agency_id, "
     "assignee_id, dossier_id, workflow_step_id"
@@ -121,6 +126,34 @@ def _escape(text: str) -> str:
 
 def _ts(epoch: float | None) -> str:
     return NULL if epoch is None else dt.datetime.fromtimestamp(epoch, LOCAL).isoformat(sep=" ")
+
+
+def _sealed(
+    code: str,
+    action: str,
+    actor: int,
+    unit: int | None,
+    at: float,
+    from_status: str,
+    to_status: str,
+    version: int,
+    data: dict[str, Any],
+    prev_hash: str = hashchain.GENESIS,
+) -> str:
+    """The hash the dossier chain gives this event (the same content as `motcua.dossiers.chain`)."""
+    content = {
+        "dossier": code,
+        "action": action,
+        "actor": actor,
+        "unit": unit,
+        "at": hashchain.timestamp(dt.datetime.fromtimestamp(at, LOCAL)),
+        "from": from_status,
+        "to": to_status,
+        "version": version,
+        "note": "",
+        "data": data,
+    }
+    return hashchain.link(prev_hash, content)
 
 
 def _calendar_days(value: int, unit: str) -> float:
@@ -447,6 +480,7 @@ def _one_dossier(
                 str(receiving),
                 current_step_id,
                 NULL,
+                new_lookup_key(),
             )
         )
         + "\n"
@@ -464,9 +498,15 @@ def _one_dossier(
     first = "submit" if online else "receive"
     first_status = "submitted" if online else "received"
     actor_unit = NULL if online else str(receiving)
-    data = _escape(json.dumps({"channel": channel, "due_at": None if online else _ts(due).replace(" ", "T")}))
+    first_data = {"channel": channel, "due_at": None if online else _ts(due).replace(" ", "T")}
+    data = _escape(json.dumps(first_data))
+    # Each dossier's events are a hash chain (ADR 0015): the loaded history is sealed as the services seal it,
+    # so that `motcua audit verify` passes on a benchmark database too.
+    first_unit = None if online else int(receiving)
+    head = _sealed(code, first, int(author), first_unit, created, "", first_status, 1, first_data)
     out["dossiers_dossierevent"].write(
-        f"{first}\t{stamp}\t\t{first_status}\t1\t\t{data}\t{author}\t{actor_unit}\t{dossier_id}\n"
+        f"{first}\t{stamp}\t\t{first_status}\t1\t\t{data}\t{author}\t{actor_unit}\t{dossier_id}\t"
+        f"{hashchain.GENESIS}\t{head}\t{hashchain.ALGORITHM}\n"
     )
     if version > 1:
         last_action = {
@@ -486,9 +526,11 @@ def _one_dossier(
         source = "received" if last_action == "accept" else "in_process"
         source = "submitted" if last_action in ("refuse", "accept") else source
         source = "result_ready" if last_action == "return_result" else source
+        unit = int(current_unit)
+        last = _sealed(code, last_action, int(actor), unit, at, source, status, version, {}, head)
         out["dossiers_dossierevent"].write(
             f"{last_action}\t{_ts(at)}\t{source}\t{status}\t{version}\t\t{{}}\t{actor}\t{current_unit}\t"
-            f"{dossier_id}\n"
+            f"{dossier_id}\t{head}\t{last}\t{hashchain.ALGORITHM}\n"
         )
 
 

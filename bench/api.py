@@ -149,9 +149,15 @@ def recreate_database(drop_only: bool = False) -> None:
             conn.execute(f"CREATE DATABASE {DB_NAME}")
 
 
+# One key for the run: API tokens are bound to a keyed fingerprint of their user's password, so the process
+# that issues them and the server that checks them must share it, as a deployment's do.
+SECRET_KEY = secrets.token_urlsafe(50)
+
+
 def app_env(data_dir: Path, production: bool) -> dict[str, str]:
     env = dict(os.environ)
     env.update(
+        SECRET_KEY=SECRET_KEY,
         DATABASE_URL=f"{PG}/{DB_NAME}",
         MOTCUA_DATA_DIR=str(data_dir),
         LOG_LEVEL="WARNING",
@@ -161,8 +167,13 @@ def app_env(data_dir: Path, production: bool) -> dict[str, str]:
         env.update(
             MOTCUA_ENV="production",
             DEBUG="0",
-            SECRET_KEY=secrets.token_urlsafe(50),
             ALLOWED_HOSTS="127.0.0.1,localhost",
+            # Production refuses to start without its https address; the load generator speaks plain http on
+            # the loopback, as a TLS proxy in front of the site would, so the redirect to https is off.
+            MOTCUA_PUBLIC_URL="https://localhost",
+            MOTCUA_SSL_REDIRECT="0",
+            # The benchmarks sign officers in by password (bench/pages.py); the second factor is not measured.
+            MOTCUA_2FA_REQUIRED_ROLES="",
         )
     else:
         env.pop("MOTCUA_ENV", None)  # loaddemo refuses to run in production, rightly
