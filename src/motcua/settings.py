@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "motcua.signing",
     "motcua.privacy",
     "motcua.audit",
+    # Only for its `motcua sandbox` command: a stand-in of the outside parties, with no models and no pages.
+    "motcua.sandbox",
 ]
 
 MIDDLEWARE = [
