@@ -311,7 +311,8 @@ class NationalPortal:
         if run is None:
             return HTTPStatus.OK, {"error_code": -3, "message": f"Dịch vụ không tồn tại: {str(service)[:60]}"}
         problems = Problems()
-        madonvi = problems.text(body, "madonvi")
+        # A call may leave out the unit code (`madonvi`): it then speaks for every unit.
+        madonvi = problems.text(body, "madonvi", required=False)
         try:
             problems.raise_any()
             result = run(madonvi, body)
@@ -373,7 +374,7 @@ class NationalPortal:
         return [
             held.record
             for held in self._state.held.values()
-            if held.madonvi in ("", madonvi) and since <= _reference_date(held.record) <= until
+            if _same_unit(held.madonvi, madonvi) and since <= _reference_date(held.record) <= until
         ]
 
     def _new_dossiers(self, madonvi: str, body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -383,7 +384,7 @@ class NationalPortal:
         return [
             filed.item
             for filed in self._state.filed.values()
-            if filed.madonvi in ("", madonvi) and filed.item["NgayNopHoSo"] >= since
+            if _same_unit(filed.madonvi, madonvi) and filed.item["NgayNopHoSo"] >= since
         ]
 
     def _list_procedures(self, madonvi: str, body: dict[str, Any]) -> list[dict[str, str]]:
@@ -588,6 +589,11 @@ def _records(body: dict[str, Any], problems: Problems) -> list[tuple[int, dict[s
         else:
             problems.add(f"data[{index}]", "phải là một đối tượng JSON")
     return records
+
+
+def _same_unit(held: str, asking: str) -> bool:
+    """Whether a unit asking sees what the portal holds for `held` (either unnamed: every unit)."""
+    return not held or not asking or held == asking
 
 
 def _reference_date(record: dict[str, Any]) -> str:

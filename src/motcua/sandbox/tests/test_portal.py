@@ -146,13 +146,11 @@ def test_a_received_dossier_needs_its_date_of_receipt_but_a_new_online_one_does_
     assert synchronise(portal, new_online)["error_code"] == 0
 
 
-def test_data_must_be_a_list_of_records_and_the_unit_code_is_required(portal):
+def test_data_must_be_a_list_of_records(portal):
     answer = portal.answer("DongBoHoSoMC", isUpdating="false", data={"MaHoSo": "x"})
-    assert fields_of(answer) == {"data"}
-    _status, answer = portal.sandbox.request(
-        "POST", "/service", {"session": portal.session, "service": "LayDanhSachTTHC"}
-    )
-    assert answer["error_code"] == -1 and fields_of(answer) == {"madonvi"}
+    assert answer["error_code"] == -1 and fields_of(answer) == {"data"}
+    answer = portal.answer("DongBoHoSoMC", isUpdating="false", data=[RECEIVED, "x"])
+    assert fields_of(answer) == {"data[1]"}
 
 
 def test_progress_is_refused_before_the_dossier_is_synchronised_then_kept_in_order(portal, sandbox):
