@@ -467,9 +467,9 @@ class NationalPortal:
         record = body.get("record")
         if not isinstance(record, dict):
             problems.add("record", "phải là một đối tượng JSON")
+            record = {}
         madonvi = problems.text(body, "madonvi", required=False)
         problems.raise_any()
-        assert isinstance(record, dict)
         with self._lock:
             held = self._state.held.setdefault(code, HeldDossier(madonvi, {}))
             held.record = {**record, "MaHoSo": code}

@@ -132,10 +132,15 @@ class _Handler(BaseHTTPRequestHandler):
         self._serve()
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        if length > MAX_BODY_BYTES:
+        declared = self.headers.get("Content-Length") or "0"
+        length = int(declared) if declared.isdigit() else -1
+        if not 0 <= length <= MAX_BODY_BYTES:
+            # The body is not read, so the connection cannot carry another request.
             self.close_connection = True
-            self._send(json_response({"error": "body too large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE))
+            if length < 0:
+                self._send(json_response({"error": "Content-Length is not a number"}, HTTPStatus.BAD_REQUEST))
+            else:
+                self._send(json_response({"error": "body too large"}, HTTPStatus.REQUEST_ENTITY_TOO_LARGE))
             return
         request = Request(
             method=self.command,

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import http.client
 import re
 import threading
 import time
+import urllib.request
 import uuid
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -325,9 +328,18 @@ def test_requests_are_logged_without_personal_data(portal, sandbox):
 
 
 def page_text(sandbox: Sandbox) -> str:
-    import urllib.request
-
     with urllib.request.urlopen(sandbox.url + "/_sandbox/", timeout=10) as response:
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         return str(response.read().decode())
+
+
+def test_a_body_too_large_or_a_wrong_length_is_refused_without_reading_it(sandbox):
+    address = urlsplit(sandbox.url)
+    for length, status in (("999999999", 413), ("-5", 400), ("abc", 400)):
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        connection.putrequest("POST", "/service")
+        connection.putheader("Content-Length", length)
+        connection.endheaders()
+        assert connection.getresponse().status == status
+        connection.close()

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.core.log_masking import MaskPersonalIds
 from motcua.sandbox.dvcqg import NationalPortal, PortalOptions
 from motcua.sandbox.server import SandboxServer
 
@@ -23,6 +24,18 @@ def positive_seconds(value: str) -> float:
     if seconds <= 0:
         raise ValueError(value)
     return seconds
+
+
+def log_requests() -> None:
+    """One dated line per request (method, path, answer) on the standard error, never a body: bodies carry
+    personal data. The platform's mask of personal ID numbers guards the lines all the same."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    handler.addFilter(MaskPersonalIds())
+    logger = logging.getLogger("motcua.sandbox")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
 
 
 class Command(BaseCommand):
@@ -55,8 +68,7 @@ class Command(BaseCommand):
             server = SandboxServer((options["host"], options["port"]), [portal])
         except OSError as error:
             raise CommandError(f"cannot listen on {options['host']}:{options['port']}: {error}") from error
-        # Each request is one log line (method, path, answer), never a body: bodies carry personal data.
-        logging.getLogger("motcua.sandbox").setLevel(logging.INFO)
+        log_requests()
         self.stdout.write(READY_LINE.format(url=server.url))
         self.stdout.flush()
         try:
