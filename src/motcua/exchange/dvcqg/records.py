@@ -27,7 +27,7 @@ from motcua.org.models import Agency, StaffRole
 # The portal's date format (yyyyMMddHHmmss, local time); an unknown date is an empty string.
 DATE_FORMAT = "%Y%m%d%H%M%S"
 # LoaiDoiTuong (DOMAIN.md §5.5).
-APPLICANT_KIND_CODE = {ApplicantKind.PERSON: "1", ApplicantKind.ORGANISATION: "2"}
+APPLICANT_KIND_CODE: dict[str, str] = {ApplicantKind.PERSON: "1", ApplicantKind.ORGANISATION: "2"}
 # The actions that end a dossier by refusing it (at receipt, or by stopping its processing): NgayTuChoi.
 REFUSING_ACTIONS = (ActionName.REFUSE, ActionName.STOP)
 # The event data that say why an action was taken, shown on the portal after the action's name.

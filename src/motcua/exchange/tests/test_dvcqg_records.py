@@ -9,7 +9,7 @@ import re
 import pytest
 
 from motcua.conftest import CITIZEN_ID, act, post_json
-from motcua.dossiers.models import Dossier, DossierEvent, Origin
+from motcua.dossiers.models import Dossier, DossierEvent, Origin, UploadedFile
 from motcua.exchange.dvcqg.records import (
     ProcedureNotMapped,
     dossier_record,
@@ -146,3 +146,20 @@ def test_a_progress_entry_gives_the_reason_of_a_refusal(mapped):
     entry = progress_entry(dossier, DossierEvent.objects.get(dossier=dossier, version=dossier.version))
     assert entry["NoiDungXuLy"].endswith(": Hồ sơ giả mạo")
     assert entry["TrangThai"] == "8"
+
+
+def test_an_electronic_result_is_listed_with_an_absolute_link(mapped, settings):
+    settings.MOTCUA_PUBLIC_URL = "https://dichvucong.example.vn"
+    dossier = _received(mapped)
+    result = UploadedFile.objects.get(pk=mapped.upload("leader"))
+    Dossier.objects.filter(pk=dossier.pk).update(
+        result_file=result, result_number="123/GKS", finished_at=dossier.received_at
+    )
+    dossier.refresh_from_db()
+    [document] = dossier_record(dossier)["DanhSachGiayToKetQua"]
+    assert document["MaGiayToKetQua"] == "123/GKS"
+    assert document["GiayToId"] == str(result.pk)
+    assert (
+        document["DuongDanTepTinKetQua"]
+        == f"https://dichvucong.example.vn/api/v1/dossiers/{dossier.code}/result"
+    )
