@@ -9,6 +9,7 @@ class DeliveryConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.core import recurring, retention
+        from motcua.delivery import checks  # noqa: F401  (registers the check of the MOTCUA_OUTBOX_* settings)
         from motcua.delivery.outbox import purge_delivered
         from motcua.delivery.tasks import schedule_retries
 
