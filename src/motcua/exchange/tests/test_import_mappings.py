@@ -1,4 +1,6 @@
-"""`motcua exchange import-mappings FILE.csv`: all rows or none, each problem named by its line and column."""
+"""`motcua exchange import-mappings FILE.csv`: all rows or none, each problem named by its line and column.
+
+The messages are read in English, whatever the catalogue's Vietnamese says."""
 
 from __future__ import annotations
 
@@ -6,8 +8,15 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from motcua.exchange.models import AgencyMapping, ProcedureMapping
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    with translation.override("en"):
+        yield
 
 
 def _run(tmp_path, text: str) -> tuple[str, str]:
