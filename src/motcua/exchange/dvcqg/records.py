@@ -83,6 +83,8 @@ def _applicant_document_number(dossier: Dossier) -> str:
 
 
 def _refused_at(dossier: Dossier) -> dt.datetime | None:
+    if dossier.closed_at is None:  # refusing a dossier closes it: an open one was never refused
+        return None
     return (
         dossier.events.filter(action__in=REFUSING_ACTIONS)
         .order_by("-version")
@@ -218,7 +220,11 @@ def progress_entry(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
         what = _what_was_done(event)
     return {
         "MaHoSo": national_dossier_code(dossier),
-        "NguoiXuLy": _person_name(event.actor),
+        # The applicant acting on their dossier (a supplement, a withdrawal) by the name they applied under,
+        # never by their account's user name.
+        "NguoiXuLy": dossier.applicant_name
+        if event.actor_id is not None and event.actor_id == dossier.applicant_user_id
+        else _person_name(event.actor),
         "ChucDanh": title,
         "ThoiDiemXuLy": portal_date(event.at),
         "PhongBanXuLy": event.actor_unit.name if event.actor_unit else "",

@@ -85,3 +85,15 @@ def test_an_action_refused_by_the_lifecycle_queues_nothing(sync_on, mapped):
     code = _intake(mapped)
     assert act(mapped, "counter", code, "return_result").status_code == 409
     assert OutboxMessage.objects.count() == 1
+
+
+def test_the_first_record_sent_is_not_an_update_even_after_the_creation(sync_on, world):
+    code = _intake(world)
+    ProcedureMapping.objects.create(procedure=world.procedure, national_code="1.001193")
+    assert act(world, "counter", code, "forward").status_code == 200
+    assert act(world, "leader", code, "assign", assignee="specialist").status_code == 200
+    updating = [
+        m.payload["fields"]["isUpdating"]
+        for m in OutboxMessage.objects.filter(kind=DOSSIER_KIND).order_by("id")
+    ]
+    assert updating == ["false", "true"]

@@ -163,3 +163,17 @@ def test_an_electronic_result_is_listed_with_an_absolute_link(mapped, settings):
         document["DuongDanTepTinKetQua"]
         == f"https://dichvucong.example.vn/api/v1/dossiers/{dossier.code}/result"
     )
+
+
+def test_the_applicant_acting_is_named_as_they_applied(mapped):
+    body = mapped.intake_body("citizen", channel="online", result_delivery="online")
+    response = post_json(mapped.client("citizen"), "/api/v1/dossiers", body)
+    assert response.status_code == 201, response.content
+    code = response.json()["code"]
+    assert act(mapped, "counter", code, "accept").status_code == 200
+    assert act(mapped, "citizen", code, "withdraw").status_code == 200
+    dossier = Dossier.objects.get(code=code)
+    entry = progress_entry(dossier, dossier.events.get(version=dossier.version))
+    assert entry["NguoiXuLy"] == "Nguyễn Thị Mai"
+    assert entry["ChucDanh"] == entry["PhongBanXuLy"] == ""
+    assert entry["TrangThai"] == "7"
