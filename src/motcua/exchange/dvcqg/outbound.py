@@ -39,10 +39,11 @@ SYNC_DOSSIERS = "DongBoHoSoMC"
 UPDATE_PROGRESS = "CapNhatTienDoHoSoMC"
 # What a record or an entry needs of the dossier, read in one query.
 DOSSIER_RELATIONS = (
-    "procedure_version__procedure",
+    "procedure_version__procedure__national_mapping",
     "procedure_version__field",
     "case",
-    "competent_authority",
+    "competent_authority__national_mapping",
+    "national_sync",
 )
 
 CREATION_EVENTS = frozenset(CreationEvent)
@@ -87,9 +88,10 @@ def _is_update(dossier: Dossier, key: str) -> str:
     """isUpdating: "false" for the first record of a dossier the portal is sent, "true" for any later one.
     The first may come after the creation (its procedure mapped since); a record delivered long ago may have
     left the outbox, but not the dossier's NationalSync."""
+    # The sync record is read with the dossier (DOSSIER_RELATIONS); a missing one-to-one is an AttributeError.
     sent_before = (
-        OutboxMessage.objects.filter(ordering_key=key, kind=DOSSIER_KIND).exists()
-        or NationalSync.objects.filter(dossier=dossier).exists()
+        hasattr(dossier, "national_sync")
+        or OutboxMessage.objects.filter(ordering_key=key, kind=DOSSIER_KIND).exists()
     )
     return "true" if sent_before else "false"
 

@@ -54,15 +54,20 @@ def national_dossier_code(dossier: Dossier) -> str:
 
 def national_procedure_code(dossier: Dossier) -> str | None:
     """MaTTHC: the national code the procedure is mapped to, None when it is not mapped (not synchronised)."""
-    mapping = ProcedureMapping.objects.filter(procedure_id=dossier.procedure_version.procedure_id).first()
-    return mapping.national_code if mapping else None
+    try:
+        # Read with the dossier when it was selected with "procedure_version__procedure__national_mapping".
+        return dossier.procedure_version.procedure.national_mapping.national_code
+    except ProcedureMapping.DoesNotExist:
+        return None
 
 
 def national_unit_code(agency: Agency) -> str:
     """The agency's unit code on the portal: its mapping, else its identity code (which the portal uses for
     units of the national identity-code table)."""
-    mapping = AgencyMapping.objects.filter(agency=agency).first()
-    return mapping.national_code if mapping else agency.identity_code
+    try:
+        return agency.national_mapping.national_code
+    except AgencyMapping.DoesNotExist:
+        return agency.identity_code
 
 
 def _person_name(user: User | None) -> str:
