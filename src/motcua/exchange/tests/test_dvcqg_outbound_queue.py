@@ -5,8 +5,10 @@ synchronisation is off or the procedure is not mapped."""
 from __future__ import annotations
 
 import logging
+from io import StringIO
 
 import pytest
+from django.core.management import call_command
 from django.db import transaction
 
 from motcua.conftest import act, post_json
@@ -71,6 +73,12 @@ def test_nothing_is_queued_for_an_unmapped_procedure_which_is_listed(sync_on, wo
     assert not OutboxMessage.objects.exists()
     assert f"Dossier {code} is not synchronised" in caplog.text
     assert unmapped_procedures() == [UnmappedProcedure(world.procedure.local_code, "1.001193", 1)]
+    out = StringIO()
+    call_command("exchange", "unmapped", stdout=out)
+    assert out.getvalue().splitlines() == [
+        f"{world.procedure.local_code}\t1.001193\t1 dossier(s)",
+        "1 procedure(s) without a national code.",
+    ]
 
 
 def test_a_change_rolled_back_queues_nothing(sync_on, mapped):
