@@ -218,7 +218,7 @@ def test_the_procedure_catalogue(portal):
     assert {"1.001193", "1.000894", "1.000656", "2.000815", "2.000884", "1.004222"} <= codes
     [birth] = portal.answer("LayThuTuc", maTTHC="1.001193")["result"]
     assert birth["TENTTHC"] == "Thủ tục đăng ký khai sinh"
-    assert birth["THANHPHANHOSO"][1]["TENGIAYTO"] == "Giấy chứng sinh"
+    assert birth["THANHPHANHOSO"][0]["GIAYTO"][1]["TENGIAYTO"] == "Giấy chứng sinh"
     assert birth["CACHTHUCTHUCHIEN"][0]["THOIGIAN"][0]["PHILEPHI"][0]["SOTIEN"] == "0"
     unknown = portal.answer("LayThuTuc", maTTHC="9.999999")
     assert unknown["error_code"] == -1 and fields_of(unknown) == {"maTTHC"}
