@@ -147,8 +147,9 @@ class HeldDossier:
             "MaHoSo": code,
             "madonvi": self.madonvi,
             "record": self.record,
-            "progress": self.progress,
-            "received_at": self.received_at,
+            # Copies: the answer is written out after the lock is released, while entries may still arrive.
+            "progress": list(self.progress),
+            "received_at": list(self.received_at),
         }
 
 
