@@ -132,7 +132,7 @@ def running_sandbox(
     session_seconds: float | None = None,
 ) -> Iterator[Sandbox]:
     """Start `motcua sandbox` on a free port, wait until it answers, yield it, and stop it afterwards."""
-    command = [sys.executable, "-m", "motcua", "sandbox", "--port", "0"]
+    command = [sys.executable, "-m", "motcua", "sandbox", "--port", "0", "--parent-pid", str(os.getpid())]
     command += ["--user", user, "--password", password, "--dstcode", dstcode]
     if session_seconds is not None:
         command += ["--session-seconds", str(session_seconds)]

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import http.client
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
 import urllib.request
 import uuid
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -348,3 +353,32 @@ def test_a_body_too_large_or_of_unknown_length_is_refused_without_reading_it(san
         connection.endheaders()
         assert connection.getresponse().status == status
         connection.close()
+
+
+def test_a_sandbox_stops_when_the_process_that_started_it_ends(tmp_path):
+    # A shell starts a sandbox tied to itself, then ends at once: the sandbox must not stay behind.
+    log = tmp_path / "sandbox.log"
+    starter = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m motcua sandbox --port 0 --parent-pid $$ >{log} 2>&1 & echo $!"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sandbox_pid = int(starter.stdout)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and _alive(sandbox_pid):
+            time.sleep(0.2)
+        assert not _alive(sandbox_pid), log.read_text()
+    finally:
+        if _alive(sandbox_pid):
+            os.kill(sandbox_pid, signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # An ended child of a shell that ended too is reaped by init; until then it is a zombie, as good as gone.
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
