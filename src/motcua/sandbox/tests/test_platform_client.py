@@ -12,6 +12,7 @@ from motcua.delivery.outbox import Unreachable
 from motcua.exchange.dvcqg.client import PortalRefused, portal_client
 from motcua.org.constants import AgencyKind
 from motcua.org.models import Agency
+from motcua.sandbox.testing import running_sandbox
 
 RECORD = {
     "MaHoSo": "000.00.01.H26-261208-0002",
@@ -56,3 +57,13 @@ def test_every_procedure_the_portal_knows_reads_with_the_catalogue_importer(dvcq
         [record] = client.call("LayThuTuc", {"maTTHC": listed["MATTHC"]})
         spec = parse_procedure(record, publisher_code=world.city.identity_code)
         assert spec.national_code == listed["MATTHC"] and spec.cases[0].documents
+
+
+def test_a_portal_on_other_paths_and_credentials_is_reached_through_the_settings(settings):
+    with running_sandbox(user="tinh", password="mat-khau", dstcode="H26", auth_path="/dang-nhap") as portal:
+        settings.MOTCUA_DVCQG_URL = portal.url
+        settings.MOTCUA_DVCQG_USER, settings.MOTCUA_DVCQG_PASSWORD = "tinh", "mat-khau"
+        settings.MOTCUA_DVCQG_DSTCODE, settings.MOTCUA_DVCQG_AUTH_PATH = "H26", "/dang-nhap"
+        client = portal_client()
+        assert client is not None and client.call("LayDanhSachTTHC", {})
+        assert portal.requests()["dvcqg"]["services"]["login"] == 1
