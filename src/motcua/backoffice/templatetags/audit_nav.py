@@ -3,6 +3,9 @@ those who may read it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import template
 from django.http import HttpRequest
 from django.urls import reverse
@@ -16,7 +19,12 @@ from motcua.privacy.selectors import may_audit
 register = template.Library()
 
 
-def _link(request: HttpRequest, url_name: str, label: str) -> SafeString:
+def _link(
+    context: template.Context, may_read: Callable[[Any], bool], url_name: str, label: str
+) -> SafeString | str:
+    request: HttpRequest = context["request"]
+    if not may_read(request.user):
+        return ""
     url = reverse(url_name)
     current = ' aria-current="page"' if request.path == url else ""
     return format_html('<a href="{}"{}>{}</a>', url, SafeString(current), label)
@@ -24,15 +32,9 @@ def _link(request: HttpRequest, url_name: str, label: str) -> SafeString:
 
 @register.simple_tag(takes_context=True)
 def audit_nav_link(context: template.Context) -> SafeString | str:
-    request = context["request"]
-    if not may_audit(request.user):
-        return ""
-    return _link(request, "backoffice:audit-access", _("Access log"))
+    return _link(context, may_audit, "backoffice:audit-access", _("Access log"))
 
 
 @register.simple_tag(takes_context=True)
 def outbox_nav_link(context: template.Context) -> SafeString | str:
-    request = context["request"]
-    if not may_watch_operations(request.user):
-        return ""
-    return _link(request, "backoffice:outbox", _("Outbox"))
+    return _link(context, may_watch_operations, "backoffice:outbox", _("Outbox"))
