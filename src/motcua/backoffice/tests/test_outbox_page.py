@@ -52,6 +52,15 @@ def test_the_auditor_sees_the_counts_the_messages_and_no_button(world, echo):
     assert 'action="/office/outbox/' not in html and "Retry" not in html
 
 
+def test_a_destination_whose_breaker_is_open_shows_as_paused(world, admin, echo, settings):
+    settings.MOTCUA_OUTBOX_BREAKER_THRESHOLD = 1
+    echo.written("dvcqg", "failing")
+
+    sending = cells(admin.get(PAGE).content.decode(), "dvcqg")[4]
+
+    assert re.fullmatch(r"Paused until \d\d:\d\d:\d\d", sending), sending
+
+
 def test_the_administrator_retries_one_message_with_the_csrf_token(world, echo):
     code = counter_dossier(world)
     dead = echo.written("partner:a", "dead", ordering_key=f"dossier:{code}")
