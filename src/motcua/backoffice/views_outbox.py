@@ -86,12 +86,14 @@ def outbox_page(request: HttpRequest) -> HttpResponse:
         for m in page
     ]
     query = urlencode({k: v for k, v in asked.items() if v})
+    destinations_now = summary()
     context = {
         "asked": asked,
         "errors": errors,
         "states": [(state, labels[state]) for state in STATES],
         "destinations": destinations(),
-        "summary": [{"row": row, "error": shown_error(row.last_error)} for row in summary()],
+        "summary": [{"row": row, "error": shown_error(row.last_error)} for row in destinations_now],
+        "any_to_retry": any(row.failing or row.dead for row in destinations_now),
         "page": page,
         "rows": rows,
         "query": f"{query}&" if query else "",

@@ -96,10 +96,14 @@ def test_retry_all_for_a_destination_leaves_the_others(world, admin, echo):
     assert (response.status_code, response["Location"]) == (302, PAGE)
     other.refresh_from_db()
     assert other.status == MessageStatus.DEAD
-    assert "2 messages will be sent again now." in admin.get(PAGE).content.decode()
+    html = admin.get(PAGE).content.decode()
+    assert "2 messages will be sent again now." in html
+    assert "Retry all for partner:b" in html and "Retry all for partner:a" not in html
+    assert "Retry every dead or failing message" in html
     admin.post(f"{PAGE}retry-all/", {})
     other.refresh_from_db()
     assert other.status == MessageStatus.PENDING
+    assert "Retry every dead or failing message" not in admin.get(PAGE).content.decode()
 
 
 def test_retrying_a_delivered_message_says_so(world, admin, echo):
