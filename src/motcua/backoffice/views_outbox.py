@@ -19,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from motcua.backoffice.access import staff_required
 from motcua.core.errors import Conflict, InvalidInput, NotFound
+from motcua.delivery.models import OutboxMessage
 from motcua.delivery.outbox import retry, retry_all, summary
 from motcua.delivery.selectors import (
     STATES,
@@ -55,6 +56,19 @@ def _state_labels() -> dict[str, str]:
     }
 
 
+def _row(message: OutboxMessage, labels: dict[str, str], visible: set[str]) -> dict[str, Any]:
+    state, dossier = state_of(message), dossier_code(message.ordering_key)
+    return {
+        "message": message,
+        "state": state,
+        "state_label": labels[state],
+        "next_attempt": next_attempt(message),
+        "error": shown_error(message.last_error),
+        "dossier": dossier,
+        "dossier_visible": dossier in visible,
+    }
+
+
 @require_GET
 @staff_required
 @never_cache
@@ -73,18 +87,7 @@ def outbox_page(request: HttpRequest) -> HttpResponse:
     codes = {dossier_code(m.ordering_key) for m in page} - {""}
     # A dossier's code is linked only for a viewer whose scope holds the dossier.
     visible = set(visible_dossiers(request.user).filter(code__in=codes).values_list("code", flat=True))
-    rows = [
-        {
-            "message": m,
-            "state": state_of(m),
-            "state_label": labels[state_of(m)],
-            "next_attempt": next_attempt(m),
-            "error": shown_error(m.last_error),
-            "dossier": dossier_code(m.ordering_key),
-            "dossier_visible": dossier_code(m.ordering_key) in visible,
-        }
-        for m in page
-    ]
+    rows = [_row(m, labels, visible) for m in page]
     query = urlencode({k: v for k, v in asked.items() if v})
     destinations_now = summary()
     context = {

@@ -11,10 +11,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.core.serializers.json import DjangoJSONEncoder
+from django.db import transaction
 from django.utils import timezone
 
-from motcua.core.errors import InvalidInput
-from motcua.delivery.models import MessageStatus, OutboxMessage
+from motcua.core.errors import Conflict, InvalidInput, NotFound
+from motcua.delivery.models import OutboxMessage
 from motcua.delivery.outbox import deliver_due, retry, retry_all
 from motcua.delivery.selectors import (
     STATES,
@@ -132,14 +133,11 @@ class Command(BaseCommand):
             count = retry_all(options["destination"] or None)
             self.stdout.write(f"{count} message(s) due again now.")
             return
-        # Every ID is checked before any is retried: a mistyped one changes nothing.
-        found = dict(OutboxMessage.objects.filter(pk__in=ids).values_list("pk", "status"))
-        unknown = [str(i) for i in ids if i not in found]
-        delivered = [str(i) for i in ids if found.get(i) == MessageStatus.DELIVERED]
-        if unknown:
-            raise CommandError(f"No such message: {', '.join(unknown)}. Nothing was retried.")
-        if delivered:
-            raise CommandError(f"Delivered already: {', '.join(delivered)}. Nothing was retried.")
-        for message_id in dict.fromkeys(ids):
-            retry(message_id)
+        # All or none: a mistyped or delivered ID leaves every message as it was.
+        try:
+            with transaction.atomic():
+                for message_id in dict.fromkeys(ids):
+                    retry(message_id)
+        except (NotFound, Conflict) as error:
+            raise CommandError(f"{error.detail} Nothing was retried.") from None
         self.stdout.write(f"{len(set(ids))} message(s) due again now.")
