@@ -3,7 +3,7 @@ and the CapNhatTienDoHoSoMC entry of one step of its history (DOMAIN.md §7, §2
 dvcqg-outbound.md has the field table).
 
 Both are built from the database inside the transaction of the change, so that the message holds the dossier
-as of that change. The statuses, channels and applicant kinds are the national codes the lifecycle declares.
+as of that change. The statuses and channels are the national codes the lifecycle declares.
 The record carries the applicant's personal ID number because the portal needs it (SoGiayToChuHoSo): it is
 stored in the outbox, and must never be logged.
 """
@@ -30,8 +30,8 @@ DATE_FORMAT = "%Y%m%d%H%M%S"
 APPLICANT_KIND_CODE: dict[str, str] = {ApplicantKind.PERSON: "1", ApplicantKind.ORGANISATION: "2"}
 # The actions that end a dossier by refusing it (at receipt, or by stopping its processing): NgayTuChoi.
 REFUSING_ACTIONS = (ActionName.REFUSE, ActionName.STOP)
-# The event data that say why an action was taken, shown on the portal after the action's name.
-REASON_KEYS = ("reason", "new_appointment")
+# How the new date an apology promises is shown to the portal's readers, in local time.
+SHOWN_DATE_FORMAT = "%d/%m/%Y %H:%M"
 
 
 class ProcedureNotMapped(LookupError):
@@ -212,9 +212,12 @@ def _title(actor: User | None, unit_id: int | None) -> str:
 def _what_was_done(event: DossierEvent) -> str:
     action = ACTIONS.get(event.action)
     label = str(action.label) if action else event.action
-    why = [str(event.data[key]) for key in REASON_KEYS if event.data.get(key)]
-    details = "; ".join([*why, event.note] if event.note else why)
-    return f"{label}: {details}" if details else label
+    details = [str(event.data.get("reason") or "")]
+    if promised := event.data.get("new_appointment"):
+        moment = timezone.localtime(dt.datetime.fromisoformat(promised), timezone.get_default_timezone())
+        details.append(moment.strftime(SHOWN_DATE_FORMAT))
+    text = "; ".join(part for part in [*details, event.note] if part)
+    return f"{label}: {text}" if text else label
 
 
 def progress_entry(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:

@@ -7,6 +7,7 @@ import datetime as dt
 import re
 
 import pytest
+from django.utils import timezone
 
 from motcua.conftest import CITIZEN_ID, act, post_json
 from motcua.dossiers.models import Dossier, DossierEvent, Origin, UploadedFile
@@ -177,3 +178,20 @@ def test_the_applicant_acting_is_named_as_they_applied(mapped):
     assert entry["NguoiXuLy"] == "Nguyễn Thị Mai"
     assert entry["ChucDanh"] == entry["PhongBanXuLy"] == ""
     assert entry["TrangThai"] == "7"
+
+
+def test_an_apology_entry_gives_the_reason_and_the_new_date_in_local_time(mapped):
+    code = _received(mapped).code
+    assert act(mapped, "counter", code, "forward").status_code == 200
+    promised = (timezone.localtime() + dt.timedelta(days=30)).replace(
+        hour=9, minute=30, second=0, microsecond=0
+    )
+    response = act(
+        mapped, "leader", code, "apologise", reason="Chờ xác minh", new_appointment=promised.isoformat()
+    )
+    assert response.status_code == 200, response.content
+    dossier = Dossier.objects.get(code=code)
+    entry = progress_entry(dossier, dossier.events.get(version=dossier.version))
+    assert entry["NoiDungXuLy"].endswith(f": Chờ xác minh; {promised.strftime('%d/%m/%Y')} 09:30")
+    # The appointment the portal judges lateness by is still the first one (DOMAIN.md §2.4).
+    assert entry["NgayKetThucTheoQuyDinh"] == portal_date(dossier.due_at)
