@@ -6,3 +6,7 @@ class ExchangeConfig(AppConfig):
     name = "motcua.exchange"
     label = "exchange"
     verbose_name = _("Exchange with other systems")
+
+    def ready(self) -> None:
+        # Subscribes the outbox writer to the dossiers' history and registers the portal's senders.
+        from motcua.exchange.dvcqg import outbound  # noqa: F401
