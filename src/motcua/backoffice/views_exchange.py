@@ -1,5 +1,5 @@
-"""Reconciliation with the national portal, for auditors and administrators: run one over a range of days, read
-the last runs and their differences; administrators send a dossier's record again."""
+"""Reconciliation with the national portal, for auditors and administrators: run one over a range of days,
+read the last runs and their differences; administrators send a dossier's record again."""
 
 from __future__ import annotations
 

@@ -2,18 +2,19 @@
 
 The portal lists the records whose reception date (or submission date, before reception) lies in a range
 (`TraCuuHoSo` with TuNgay/DenNgay). We expect there every dossier of ours received, or submitted and not yet
-received, in that range whose procedure is mapped to a national code, as the record builder would send it now
-(`records.dossier_record`). Each difference is typed: a dossier missing on the portal, a record of the portal
-unknown here, a different status, a different date (compared at the second, in local time), and a dossier
-whose message to the portal is dead or failing in the outbox. A dossier the portal should hold but did not
-list, and that it accepted once (it has a NationalSync), is looked up alone: its dates there may put it outside
-the range. Each run is stored, without personal data: codes, statuses, dates and masked errors only.
+received, in that range whose procedure is mapped to a national code, as the record builder would send it
+now (`records.dossier_record`). Each difference is typed: a dossier missing on the portal, a record of the
+portal unknown here, a different status, a different date (compared at the second, in local time), and a
+dossier whose message to the portal is dead or failing in the outbox. A dossier the portal should hold but
+did not list, and that it accepted once (it has a NationalSync), is looked up alone: its dates there may put
+it outside the range. Each run is stored without personal data: codes, statuses, dates, masked errors.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import uuid
 from collections.abc import Iterable, Iterator
 from typing import Any, NoReturn
 
@@ -247,7 +248,7 @@ def _field_differences(code: str, dossier: Dossier, theirs: dict[str, Any]) -> I
 
 
 def _second(value: Any) -> str:
-    """A national date to the second (yyyyMMddHHmmss); a longer one (milliseconds) is cut, blank stays blank."""
+    """A national date to the second (yyyyMMddHHmmss): a longer one is cut, a blank one stays blank."""
     return _text(value)[: len("yyyyMMddHHmmss")]
 
 
@@ -279,10 +280,13 @@ def _chunks(items: list[str]) -> Iterator[list[str]]:
 
 
 def resync(run_id: int, index: int) -> Difference:
-    """Send again the record of the dossier behind difference `index` of run `run_id`: its dead or failing
-    messages are tried again now (a dossier's messages wait behind its undelivered ones) and its record, as
-    it is now, is queued after them. NotFound for an unknown run or difference, Conflict when there is nothing
-    of ours to send."""
+    """Send the record of the dossier behind difference `index` of run `run_id` again, as it is now.
+
+    A dossier's messages wait behind its undelivered ones, so the dead and failing ones are tried again now;
+    every undelivered record among them (a full snapshot, built from data since corrected, perhaps refused for
+    it) is replaced by the current one under a new idempotency key, the portal having answered the old key
+    already. Without such a record, the current one is queued after them. NotFound for an unknown run or difference, Conflict when there is
+    nothing of ours to send."""
     with transaction.atomic():
         run = ReconciliationRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or not 0 <= index < len(run.differences):
@@ -292,7 +296,7 @@ def resync(run_id: int, index: int) -> Difference:
         if dossier is None:
             raise Conflict(
                 _("The national portal's dossier %s is unknown here: there is nothing to send.")
-                % (entry.get("code", ""))
+                % entry.get("code", "")
             )
         if portal_client() is None:
             raise Conflict(_("Synchronisation with the national portal is off."))
@@ -302,14 +306,23 @@ def resync(run_id: int, index: int) -> Difference:
             raise Conflict(
                 _("The procedure of dossier %s has no national code: it is not synchronised.") % dossier.code
             ) from None
-        key = ordering_key(dossier.code)
-        stuck = OutboxMessage.objects.filter(destination=DESTINATION, ordering_key=key).filter(UNDELIVERED)
-        for message_id in stuck.values_list("pk", flat=True):
-            retry(message_id)
         # The portal takes a record it does not hold yet as new, one it holds as an update.
         updating = "true" if NationalSync.objects.filter(dossier=dossier).exists() else "false"
         payload = {"dossier": dossier.code, "fields": {"isUpdating": updating, "data": [record]}}
-        enqueue(DESTINATION, DOSSIER_KIND, payload, ordering_key=key)
+        key = ordering_key(dossier.code)
+        waiting = OutboxMessage.objects.filter(destination=DESTINATION, ordering_key=key).exclude(
+            status=MessageStatus.DELIVERED
+        )
+        replaced = False
+        for message in waiting.select_for_update().order_by("id"):
+            if message.kind == DOSSIER_KIND:
+                message.payload, message.idempotency_key = payload, uuid.uuid4()
+                message.save(update_fields=["payload", "idempotency_key"])
+                replaced = True
+            if message.status == MessageStatus.DEAD or message.attempts:
+                retry(message.pk)
+        if not replaced:
+            enqueue(DESTINATION, DOSSIER_KIND, payload, ordering_key=key)
         entry["resynced_at"] = timezone.now().isoformat()
         run.save(update_fields=["differences"])
     return Difference(
