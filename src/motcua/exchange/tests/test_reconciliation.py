@@ -1,6 +1,6 @@
-"""Reconciliation against the sandbox as a real process: nothing after a clean run, and each kind of difference
-when one is planted on the portal or made here; resync puts it right. The dossiers are received today (local
-time), the range is today."""
+"""Reconciliation against the sandbox as a real process: nothing after a clean run, and each kind of
+difference when one is planted on the portal or made here; resync puts it right. The dossiers are received
+today (local time), the range is today."""
 
 from __future__ import annotations
 
