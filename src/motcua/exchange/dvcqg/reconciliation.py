@@ -285,8 +285,8 @@ def resync(run_id: int, index: int) -> Difference:
     A dossier's messages wait behind its undelivered ones, so the dead and failing ones are tried again now;
     every undelivered record among them (a full snapshot, built from data since corrected, perhaps refused for
     it) is replaced by the current one under a new idempotency key, the portal having answered the old key
-    already. Without such a record, the current one is queued after them. NotFound for an unknown run or difference, Conflict when there is
-    nothing of ours to send."""
+    already. Without such a record, the current one is queued after them. NotFound for an unknown run or
+    difference, Conflict when there is nothing of ours to send."""
     with transaction.atomic():
         run = ReconciliationRun.objects.select_for_update().filter(pk=run_id).first()
         if run is None or not 0 <= index < len(run.differences):

@@ -115,7 +115,7 @@ def _accepted_by_the_portal(code: str, when: dt.datetime) -> None:
 
 def test_indicator_1_4_counts_the_received_dossiers_the_portal_accepted(five_dossiers):
     received = Dossier.objects.filter(competent_authority=five_dossiers.department).order_by("received_at")
-    a, b, c, d, e = received.values_list("code", flat=True)
+    a, _b, c, _d, e = received.values_list("code", flat=True)
     for code in (a, c, e):
         _accepted_by_the_portal(code, at("2026-10-20 12:00"))
     # Noise: synced but submitted online and not yet received (status 1); synced and received in November.
@@ -187,7 +187,8 @@ def test_the_api_gives_the_index_of_the_users_unit(five_dossiers):
     }
     assert indicators["1.4"]["source"] == "platform"
     assert (indicators["1.4"]["numerator"], indicators["1.4"]["denominator"]) == (0, 5)
-    assert indicators["1.3"]["source"] == "outside" and "national procedure database" in indicators["1.3"]["note"]
+    assert indicators["1.3"]["source"] == "outside"
+    assert "national procedure database" in indicators["1.3"]["note"]
     # A leader above the department sees it too.
     city = _get(
         five_dossiers,
