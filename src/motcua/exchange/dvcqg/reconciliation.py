@@ -29,7 +29,7 @@ from motcua.delivery.models import MessageStatus, OutboxMessage
 from motcua.delivery.outbox import Refused, Unreachable, enqueue, retry
 from motcua.dossiers.models import Dossier, Origin
 from motcua.exchange.dvcqg.client import PortalClient, PortalRefused, portal_client
-from motcua.exchange.dvcqg.outbound import DESTINATION, DOSSIER_KIND, ordering_key
+from motcua.exchange.dvcqg.outbound import DESTINATION, DOSSIER_KIND, DOSSIER_RELATIONS, ordering_key
 from motcua.exchange.dvcqg.records import (
     ProcedureNotMapped,
     dossier_record,
@@ -172,7 +172,9 @@ def _compare(
     client: PortalClient, listed: dict[str, dict[str, Any]], start: dt.datetime, end: dt.datetime
 ) -> list[Difference]:
     differences: list[Difference] = []
-    expected = list(_expected(start, end).select_related("national_sync").order_by("code"))
+    expected = list(
+        _expected(start, end).select_related(*DOSSIER_RELATIONS, "national_sync").order_by("code")
+    )
     ours = {national_dossier_code(dossier): dossier for dossier in expected}
     for code, dossier in ours.items():
         theirs = listed.get(code)
@@ -185,15 +187,15 @@ def _compare(
     unknown = [code for code in listed if code not in ours]
     known = _dossiers_by_portal_code(unknown)
     for code in sorted(unknown):
-        dossier = known.get(code)
-        if dossier is None:
+        found = known.get(code)
+        if found is None:
             differences.append(
                 Difference(DifferenceKind.MISSING_HERE, code, theirs=_text(listed[code].get(STATUS_FIELD)))
             )
         else:
             # Ours, but outside the range here (or not expected): its dates or mapping differ.
-            differences.extend(_field_differences(code, dossier, listed[code]))
-            expected.append(dossier)
+            differences.extend(_field_differences(code, found, listed[code]))
+            expected.append(found)
     differences.extend(_outbox_differences(expected))
     return differences
 
@@ -211,7 +213,7 @@ def _look_up(client: PortalClient, code: str) -> dict[str, Any] | None:
 def _dossiers_by_portal_code(codes: list[str]) -> dict[str, Dossier]:
     found: dict[str, Dossier] = {}
     for chunk in _chunks(codes):
-        for dossier in Dossier.objects.filter(
+        for dossier in Dossier.objects.select_related(*DOSSIER_RELATIONS).filter(
             Q(code__in=chunk) | Q(origin=Origin.NATIONAL_PORTAL, origin_code__in=chunk)
         ):
             found[national_dossier_code(dossier)] = dossier
