@@ -118,6 +118,7 @@ def import_mappings(rows: Iterable[Mapping[str, str]]) -> ImportSummary:
     summary = ImportSummary()
     with transaction.atomic():
         for mapping in mappings:
+            row: ProcedureMapping | AgencyMapping
             if mapping.kind == PROCEDURE:
                 row, created = ProcedureMapping.objects.get_or_create(
                     procedure=mapping.target, defaults={"national_code": mapping.national_code}

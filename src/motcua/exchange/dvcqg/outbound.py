@@ -64,14 +64,14 @@ def enqueue_sync(event: DossierActed) -> None:
         # Counted in the log; the procedures themselves are listed by `motcua exchange unmapped`.
         logger.info("Dossier %s is not synchronised: procedure %s has no national code", event.code, unmapped)
         return
-    created = event.name in CREATION_EVENTS
+    key = ordering_key(dossier.code)
     enqueue(
         DESTINATION,
         DOSSIER_KIND,
-        {"dossier": dossier.code, "fields": {"isUpdating": "false" if created else "true", "data": [record]}},
-        ordering_key=ordering_key(dossier.code),
+        {"dossier": dossier.code, "fields": {"isUpdating": _is_update(dossier, key), "data": [record]}},
+        ordering_key=key,
     )
-    if not created:
+    if event.name not in CREATION_EVENTS:
         entry = DossierEvent.objects.select_related("actor", "actor_unit").get(
             dossier=dossier, version=event.version
         )
@@ -79,8 +79,19 @@ def enqueue_sync(event: DossierActed) -> None:
             DESTINATION,
             PROGRESS_KIND,
             {"dossier": dossier.code, "fields": {"data": [progress_entry(dossier, entry)]}},
-            ordering_key=ordering_key(dossier.code),
+            ordering_key=key,
         )
+
+
+def _is_update(dossier: Dossier, key: str) -> str:
+    """isUpdating: "false" for the first record of a dossier the portal is sent, "true" for any later one.
+    The first may come after the creation (its procedure mapped since); a record delivered long ago may have
+    left the outbox, but not the dossier's NationalSync."""
+    sent_before = (
+        OutboxMessage.objects.filter(ordering_key=key, kind=DOSSIER_KIND).exists()
+        or NationalSync.objects.filter(dossier=dossier).exists()
+    )
+    return "true" if sent_before else "false"
 
 
 def _call(message: OutboxMessage, service: str) -> Any:

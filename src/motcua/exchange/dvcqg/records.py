@@ -27,7 +27,7 @@ from motcua.org.models import Agency, StaffRole
 # The portal's date format (yyyyMMddHHmmss, local time); an unknown date is an empty string.
 DATE_FORMAT = "%Y%m%d%H%M%S"
 # LoaiDoiTuong (DOMAIN.md §5.5).
-APPLICANT_KIND_CODE = {ApplicantKind.PERSON: "1", ApplicantKind.ORGANISATION: "2"}
+APPLICANT_KIND_CODE: dict[str, str] = {ApplicantKind.PERSON: "1", ApplicantKind.ORGANISATION: "2"}
 # The actions that end a dossier by refusing it (at receipt, or by stopping its processing): NgayTuChoi.
 REFUSING_ACTIONS = (ActionName.REFUSE, ActionName.STOP)
 # The event data that say why an action was taken, shown on the portal after the action's name.
@@ -83,6 +83,8 @@ def _applicant_document_number(dossier: Dossier) -> str:
 
 
 def _refused_at(dossier: Dossier) -> dt.datetime | None:
+    if dossier.closed_at is None:  # refusing a dossier closes it: an open one was never refused
+        return None
     return (
         dossier.events.filter(action__in=REFUSING_ACTIONS)
         .order_by("-version")
@@ -218,7 +220,11 @@ def progress_entry(dossier: Dossier, event: DossierEvent) -> dict[str, Any]:
         what = _what_was_done(event)
     return {
         "MaHoSo": national_dossier_code(dossier),
-        "NguoiXuLy": _person_name(event.actor),
+        # The applicant acting on their dossier (a supplement, a withdrawal) by the name they applied under,
+        # never by their account's user name.
+        "NguoiXuLy": dossier.applicant_name
+        if event.actor_id is not None and event.actor_id == dossier.applicant_user_id
+        else _person_name(event.actor),
         "ChucDanh": title,
         "ThoiDiemXuLy": portal_date(event.at),
         "PhongBanXuLy": event.actor_unit.name if event.actor_unit else "",
