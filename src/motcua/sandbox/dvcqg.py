@@ -147,8 +147,9 @@ class HeldDossier:
             "MaHoSo": code,
             "madonvi": self.madonvi,
             "record": self.record,
-            "progress": self.progress,
-            "received_at": self.received_at,
+            # Copies: the answer is written out after the lock is released, while entries may still arrive.
+            "progress": list(self.progress),
+            "received_at": list(self.received_at),
         }
 
 
@@ -540,10 +541,10 @@ class NationalPortal:
                         _("Applicant"),
                         _("ID number"),
                         _("Status"),
-                        _("Submitted"),
-                        _("Received"),
-                        _("Due"),
-                        _("Returned"),
+                        _("Submitted on"),
+                        _("Received on"),
+                        _("Appointment date"),
+                        _("Returned on"),
                         _("Synchronisations"),
                         _("Progress"),
                     ],
@@ -559,7 +560,7 @@ class NationalPortal:
                         _("Procedure"),
                         _("Applicant"),
                         _("ID number"),
-                        _("Submitted"),
+                        _("Submitted on"),
                         _("Synchronised back"),
                     ],
                     filed_rows,

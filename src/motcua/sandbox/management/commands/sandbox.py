@@ -7,6 +7,9 @@ learn the port (`--port 0` lets the system choose a free one)."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 from dataclasses import fields
 from typing import Any
 
@@ -38,6 +41,12 @@ def log_requests() -> None:
     logger.propagate = False
 
 
+def stop_when_orphaned(server: SandboxServer, parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    server.shutdown()
+
+
 class Command(BaseCommand):
     help = "Run the sandbox of the outside parties (a stand-in national portal) as an HTTP server."
     requires_system_checks: list[str] = []  # it uses no database and none of the platform's settings
@@ -60,6 +69,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--auth-path", default=defaults.auth_path)
         parser.add_argument("--service-path", default=defaults.service_path)
+        parser.add_argument(
+            "--parent-pid",
+            type=int,
+            help="stop when this process (the starter) ends: no test run leaves a sandbox behind",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Each of the portal's options is the command option of the same name.
@@ -69,6 +83,10 @@ class Command(BaseCommand):
         except OSError as error:
             raise CommandError(f"cannot listen on {options['host']}:{options['port']}: {error}") from error
         log_requests()
+        if options["parent_pid"]:
+            threading.Thread(
+                target=stop_when_orphaned, args=(server, options["parent_pid"]), daemon=True
+            ).start()
         self.stdout.write(READY_LINE.format(url=server.url))
         self.stdout.flush()
         try:
