@@ -69,7 +69,6 @@ typecheck: install
 		-m motcua.org.signin -m motcua.org.twofactor -m motcua.org.mail_limits -m motcua.org.passwords \
 		-m motcua.org.api_token -m motcua.backoffice.twofactor_gate -m motcua.backoffice.views_twofactor \
 		-p motcua.audit -m motcua.dossiers.chain -p motcua.sandbox \
-		-m motcua.exchange.dvcqg.reconciliation -m motcua.exchange.models.reconciliation -m motcua.exchange.cli.reconcile \
 		-m motcua.backoffice.views_exchange -m motcua.backoffice.templatetags.exchange_nav
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
