@@ -65,11 +65,11 @@ typecheck: install
 		-m motcua.stats.receivers_officers -m motcua.stats.counters -m motcua.stats.charts -p motcua.alerts -p motcua.notify -p motcua.signing -m motcua.portal.views_verify \
 		-m motcua.backoffice.views_alerts -m motcua.backoffice.templatetags.alerts_nav -m motcua.backoffice.views_reports \
 		-m motcua.backoffice.views_indicators -m motcua.backoffice.views_dashboard -m motcua.portal.views_dashboard \
-		-p motcua.privacy -m motcua.backoffice.views_audit -m motcua.portal.views_data \
+		-p motcua.privacy -m motcua.backoffice.views_audit -m motcua.backoffice.views_outbox -m motcua.backoffice.templatetags.audit_nav -m motcua.portal.views_data \
 		-m motcua.org.signin -m motcua.org.twofactor -m motcua.org.mail_limits -m motcua.org.passwords \
 		-m motcua.org.api_token -m motcua.backoffice.twofactor_gate -m motcua.backoffice.views_twofactor \
 		-p motcua.audit -m motcua.dossiers.chain -p motcua.sandbox \
-		-m motcua.backoffice.views_exchange -m motcua.backoffice.templatetags.exchange_nav
+		-m motcua.backoffice.views_exchange
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:

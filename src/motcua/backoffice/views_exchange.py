@@ -7,7 +7,6 @@ import datetime as dt
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth.models import AnonymousUser, User
 from django.http import HttpRequest, HttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
@@ -20,22 +19,13 @@ from motcua.backoffice.access import staff_required
 from motcua.core.errors import DomainError, InvalidInput
 from motcua.exchange.dvcqg.reconciliation import ReconciliationFailed, reconcile, resync
 from motcua.exchange.models import DifferenceKind, ReconciliationRun
-from motcua.org.constants import Role
-from motcua.org.selectors import roles_by_agency
-from motcua.privacy.selectors import may_audit
+from motcua.org.selectors import may_steer_operations, may_watch_operations
 
 LAST_RUNS = 20
 
 
 def _refused(request: HttpRequest) -> HttpResponse:
     return render(request, "backoffice/exchange/not_allowed.html", status=403)
-
-
-def may_resync(user: User | AnonymousUser) -> bool:
-    """Sending a record again changes what the portal holds: administrators only (auditors read)."""
-    if not user.is_authenticated:
-        return False
-    return bool(user.is_superuser) or any(Role.ADMIN in roles for roles in roles_by_agency(user).values())
 
 
 def _day(value: str, field: str) -> dt.date | None:
@@ -67,7 +57,7 @@ def _page(
         "runs": runs,
         "chosen": chosen,
         "differences": differences,
-        "may_resync": may_resync(request.user),
+        "may_resync": may_steer_operations(request.user),
     }
     return render(request, "backoffice/exchange/reconciliation.html", context, status=status)
 
@@ -76,7 +66,7 @@ def _page(
 @staff_required
 @never_cache
 def reconciliation(request: HttpRequest) -> HttpResponseBase:
-    if not may_audit(request.user):
+    if not may_watch_operations(request.user):
         return _refused(request)
     if request.method == "GET":
         return _page(request, {"from": "", "to": ""}, {})
@@ -101,7 +91,7 @@ def reconciliation(request: HttpRequest) -> HttpResponseBase:
 @require_POST
 @staff_required
 def resync_difference(request: HttpRequest, run: int, index: int) -> HttpResponseBase:
-    if not may_resync(request.user):
+    if not may_steer_operations(request.user):
         return _refused(request)
     try:
         difference = resync(run, index)
