@@ -1,5 +1,5 @@
-"""The back-office menu's links to the oversight pages, the access log and the outbox, each shown only to
-those who may read it."""
+"""The back-office menu's links to the oversight pages, the access log, the outbox and the reconciliation with
+the national portal, each shown only to those who may read it."""
 
 from __future__ import annotations
 
@@ -38,3 +38,8 @@ def audit_nav_link(context: template.Context) -> SafeString | str:
 @register.simple_tag(takes_context=True)
 def outbox_nav_link(context: template.Context) -> SafeString | str:
     return _link(context, may_watch_operations, "backoffice:outbox", _("Outbox"))
+
+
+@register.simple_tag(takes_context=True)
+def exchange_nav_link(context: template.Context) -> SafeString | str:
+    return _link(context, may_watch_operations, "backoffice:exchange-reconciliation", _("National portal"))
