@@ -6,3 +6,9 @@ class ExchangeConfig(AppConfig):
     name = "motcua.exchange"
     label = "exchange"
     verbose_name = _("Exchange with other systems")
+
+    def ready(self) -> None:
+        from motcua.core import recurring
+        from motcua.exchange.dvcqg.tasks import schedule_fetch
+
+        recurring.register("national portal fetch", schedule_fetch)
