@@ -18,9 +18,11 @@ from django.conf import settings
 from django.db import transaction
 
 from motcua.catalog.importer import ImportFileError, ImportReport, import_procedures
+from motcua.catalog.models import ProcedureVersion
 from motcua.core.text import fold_vietnamese
 from motcua.exchange.dvcqg.client import PortalClient, PortalRefused
-from motcua.exchange.models import ProcedureMapping
+from motcua.exchange.models import AgencyMapping, ProcedureMapping
+from motcua.org.models import Agency
 
 # The online channel as the portal labels it (KENH, folded): a record without MUCDO that lists it can be filed
 # online.
@@ -84,7 +86,10 @@ def importer_record(record: dict[str, Any]) -> dict[str, Any]:
     converted = dict(record)
     converted["COQUANTHUCHIEN"] = [
         {
-            "MADONVI": agency.get("MADONVI") or agency.get("MACOQUAN", ""),
+            "MADONVI": _our_agency_code(
+                str(agency.get("MADONVI") or agency.get("MACOQUAN", "")).strip(),
+                str(record.get("MATTHC", "")),
+            ),
             "TENDONVI": agency.get("TENDONVI") or agency.get("TENCOQUAN", ""),
         }
         for agency in _objects(record, "COQUANTHUCHIEN")
@@ -103,6 +108,28 @@ def importer_record(record: dict[str, Any]) -> dict[str, Any]:
         # filed online, which is all the portal's dossiers need of it.
         converted["MUCDO"] = _PARTIAL_ONLINE
     return converted
+
+
+def _our_agency_code(portal_code: str, national_procedure: str) -> str:
+    """Our competent agency for the one the portal names: the agency with that identity code, else the one
+    agency mapped to it; else, as the portal often names a kind of agency ("the commune's committee") rather
+    than one, the agency competent for our procedure of that national code now. Otherwise the portal's code
+    is kept, and the importer reports that no agency has it."""
+    if Agency.objects.filter(identity_code=portal_code).exists():
+        return portal_code
+    mapped = list(
+        AgencyMapping.objects.filter(national_code=portal_code).values_list(
+            "agency__identity_code", flat=True
+        )
+    )
+    if len(mapped) == 1:
+        return mapped[0]
+    current = (
+        ProcedureVersion.objects.filter(procedure__national_code=national_procedure, valid_to__isnull=True)
+        .values_list("competent_agency__identity_code", flat=True)
+        .distinct()
+    )
+    return current[0] if len(current) == 1 else portal_code
 
 
 def _objects(record: dict[str, Any], name: str) -> list[dict[str, Any]]:
