@@ -9,6 +9,7 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.core import recurring
+        from motcua.exchange import checks  # noqa: F401  (registers the check of the MOTCUA_DVCQG_* settings)
         from motcua.exchange.dvcqg.tasks import schedule_fetch
 
         recurring.register("national portal fetch", schedule_fetch)
