@@ -25,13 +25,13 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import IntegrityError, transaction
+from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.selectors import intake_offer
-from motcua.core.errors import FieldProblem, InvalidInput
+from motcua.core.errors import DomainError, FieldProblem, InvalidInput
 from motcua.dossiers.lifecycle import Channel
 from motcua.dossiers.models import ApplicantKind, Dossier, Origin
 from motcua.dossiers.services.intake import Applicant, Intake, create_dossier
@@ -48,6 +48,8 @@ PORTAL_ACCOUNT = "dvcqg"
 # LoaiDoiTuong: 1 a person, 2 an organisation (DOMAIN.md §5.5).
 _APPLICANT_KINDS = {"1": ApplicantKind.PERSON, "2": ApplicantKind.ORGANISATION}
 _VNEID_VERIFIED = {"1", "true"}
+# What the dossier's columns hold; a longer value is the portal's data at fault, not ours to cut.
+_LONGEST = {"ChuHoSo": 255, "SoDienThoai": 32, "Email": 254, "DiaChi": 500}
 # Our intake names a problem by its own field; staff reading the reason know the portal's names.
 _PORTAL_FIELDS = {
     "applicant.kind": "LoaiDoiTuong",
@@ -205,7 +207,7 @@ def _take_in(listed: _Listed, actor: User, now: dt.datetime) -> tuple[Outcome, s
             # Filed on the portal at its filing time: that day's procedure version and dossier code.
             dossier = create_dossier(actor, intake, min(listed.filed_at or now, now))
             InboundDocument.objects.bulk_create(_documents(dossier, listed.entry))
-    except InvalidInput as error:
+    except DomainError as error:
         _record_problem(listed, _reason(error), now)
         return Outcome.PROBLEM, listed.national_code
     except IntegrityError:
@@ -213,6 +215,15 @@ def _take_in(listed: _Listed, actor: User, now: dt.datetime) -> tuple[Outcome, s
         if (dossier := _existing(listed.national_code)) is None:
             raise
         return Outcome.KNOWN, dossier.code
+    except DatabaseError:
+        # The database itself failed: the whole fetch stops and the cursor stays, to be tried again.
+        raise
+    except Exception as error:
+        # A dossier our code cannot handle must not stop every dossier after it on every fetch: it is kept as
+        # a problem, which staff see, and the traceback is logged for the developers.
+        logger.exception("Taking in the portal's dossier %s failed", listed.national_code)
+        _record_problem(listed, _("An unexpected error stopped it (%s).") % type(error).__name__, now)
+        return Outcome.PROBLEM, listed.national_code
     _resolve_problem(listed.national_code, dossier, now)
     return Outcome.CREATED, dossier.code
 
@@ -233,6 +244,9 @@ def _intake(listed: _Listed) -> Intake:
             born = parse_portal_date(birth)
         except ValueError:
             problems.append(FieldProblem("NgaySinh", "invalid", _("Expected a date as yyyyMMdd.")))
+    for name, limit in _LONGEST.items():
+        if len(_text(entry, name)) > limit:
+            problems.append(FieldProblem(name, "too_long", _("Longer than %d characters.") % limit))
     form = entry.get("DuLieuBieuMau") or {}
     if not isinstance(form, dict):
         problems.append(FieldProblem("DuLieuBieuMau", "invalid", _("Expected the form's data as an object.")))
@@ -249,9 +263,9 @@ def _intake(listed: _Listed) -> Intake:
             id_number=number if kind == ApplicantKind.PERSON else "",
             tax_code=number if kind == ApplicantKind.ORGANISATION else "",
             date_of_birth=born,
-            phone=_text(entry, "SoDienThoai")[:32],
+            phone=_text(entry, "SoDienThoai"),
             email=_text(entry, "Email"),
-            address=_text(entry, "DiaChi")[:500],
+            address=_text(entry, "DiaChi"),
         ),
         form=form,
         origin=Origin.NATIONAL_PORTAL,
@@ -306,7 +320,7 @@ def _documents(dossier: Dossier, entry: dict[str, Any]) -> list[InboundDocument]
     return documents
 
 
-def _reason(error: InvalidInput) -> str:
+def _reason(error: DomainError) -> str:
     if not error.errors:
         return str(error)
     return "; ".join(f"{_PORTAL_FIELDS.get(p.field, p.field)}: {p.message}" for p in error.errors)

@@ -145,6 +145,18 @@ def test_data_our_intake_refuses_is_a_problem_naming_the_portals_field(world, po
     assert "001390054321" not in reason
 
 
+def test_a_dossier_that_cannot_be_created_does_not_hold_up_the_others(world, portal):
+    too_long = portal.submit(DiaChi="Số 1 " * 120)
+    fine = portal.submit()
+
+    run = fetch_new_dossiers()
+
+    assert run.problems == [too_long]
+    assert [d.origin_code for d in _from_the_portal()] == [fine]
+    reason = InboundProblem.objects.get(national_code=too_long).reason
+    assert reason.startswith("DiaChi: ") and "500" in reason
+
+
 def test_with_synchronisation_off_nothing_is_fetched(world, sandbox, settings):
     settings.MOTCUA_DVCQG_URL = ""
     sandbox.submit()
