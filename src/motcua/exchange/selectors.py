@@ -1,13 +1,14 @@
-"""Reads of the exchange for the staff pages: who oversees it, and what came in from the national portal that
-could not be taken in."""
+"""Reads of the exchange for the staff pages: who oversees it, what came in from the national portal that
+could not be taken in, and the files a portal dossier's applicant attached there."""
 
 from __future__ import annotations
 
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
+from motcua.dossiers.models import Dossier
 from motcua.exchange.dvcqg.config import portal_config
-from motcua.exchange.models import FetchCursor, InboundProblem
+from motcua.exchange.models import FetchCursor, InboundDocument, InboundProblem
 from motcua.org.constants import Role
 from motcua.org.selectors import roles_by_agency
 
@@ -33,3 +34,8 @@ def fetch_cursor() -> FetchCursor | None:
     if config is None:
         return None
     return FetchCursor.objects.filter(service=config.fetch_service).first()
+
+
+def portal_documents(dossier: Dossier) -> list[InboundDocument]:
+    """The files the applicant attached on the national portal, as links, in the portal's order."""
+    return list(InboundDocument.objects.filter(dossier=dossier).order_by("pk"))

@@ -10,8 +10,10 @@ import threading
 from io import StringIO
 
 import pytest
+from django.contrib.auth.models import User
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.test import Client
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -107,6 +109,12 @@ def test_the_files_attached_on_the_portal_are_kept_as_links(world, portal):
         ("giay-chung-sinh.pdf", "GCS", "https://dichvucong.gov.vn/files/gcs.pdf"),
         ("to-khai.pdf", "", ""),
     ]
+    # The officer checking the dossier opens them from its page.
+    officer = Client()
+    officer.force_login(User.objects.get(username=_counter_of(world, dossier)))
+    page = officer.get(f"/office/dossiers/{dossier.code}/").content.decode()
+    assert 'href="https://dichvucong.gov.vn/files/gcs.pdf"' in page
+    assert "javascript:" not in page
 
 
 def test_a_dossier_of_a_procedure_we_do_not_map_is_kept_as_a_problem_until_it_is_mapped(world, province):
@@ -186,13 +194,16 @@ def test_while_the_portal_is_down_the_fetch_fails_and_the_cursor_stays(world, po
     assert FetchCursor.objects.get().last_error == ""
 
 
+def _counter_of(world, dossier: Dossier) -> str:
+    return "counter" if dossier.receiving_unit == world.centre else "counter_commune"
+
+
 def test_a_portal_dossier_then_follows_our_lifecycle(world, portal):
     portal.submit()
     fetch_new_dossiers()
     [dossier] = _from_the_portal()
-    counter = "counter" if dossier.receiving_unit == world.centre else "counter_commune"
 
-    response = act(world, counter, dossier.code, "accept")
+    response = act(world, _counter_of(world, dossier), dossier.code, "accept")
 
     assert response.status_code == 200, response.content
     dossier.refresh_from_db()
