@@ -30,11 +30,13 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from motcua.catalog.models import Case
 from motcua.catalog.selectors import intake_offer
 from motcua.core.errors import DomainError, FieldProblem, InvalidInput
 from motcua.dossiers.lifecycle import Channel
 from motcua.dossiers.models import ApplicantKind, Dossier, Origin
-from motcua.dossiers.services.intake import Applicant, Intake, create_dossier
+from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake, create_dossier
+from motcua.exchange.dvcqg.attachments import portal_files, stored
 from motcua.exchange.dvcqg.client import portal_client
 from motcua.exchange.dvcqg.config import portal_config
 from motcua.exchange.dvcqg.times import parse_portal_date, parse_portal_time, portal_time
@@ -202,11 +204,27 @@ def _take_in(listed: _Listed, actor: User, now: dt.datetime) -> tuple[Outcome, s
         _resolve_problem(listed.national_code, dossier, now)
         return Outcome.KNOWN, dossier.code
     try:
-        intake = _intake(listed)
+        intake, case = _intake(listed)
+        files = portal_files(listed.entry, case)
         with transaction.atomic():
+            kept = [(file, stored(actor, file)) for file in files]
+            intake.documents = [
+                AttachedDocument(requirement=file.requirement, file=upload.pk)
+                for file, upload in kept
+                if file.requirement and upload
+            ]
             # Filed on the portal at its filing time: that day's procedure version and dossier code.
             dossier = create_dossier(actor, intake, min(listed.filed_at or now, now))
-            InboundDocument.objects.bulk_create(_documents(dossier, listed.entry))
+            InboundDocument.objects.bulk_create(
+                InboundDocument(
+                    dossier=dossier,
+                    name=file.name,
+                    component_code=file.component_code,
+                    url=file.url,
+                    file=upload,
+                )
+                for file, upload in kept
+            )
     except DomainError as error:
         _record_problem(listed, _reason(error), now)
         return Outcome.PROBLEM, listed.national_code
@@ -228,11 +246,12 @@ def _take_in(listed: _Listed, actor: User, now: dt.datetime) -> tuple[Outcome, s
     return Outcome.CREATED, dossier.code
 
 
-def _intake(listed: _Listed) -> Intake:
-    """The portal's entry as our intake's request; InvalidInput naming the portal's fields at fault."""
+def _intake(listed: _Listed) -> tuple[Intake, Case | None]:
+    """The portal's entry as our intake's request, and the case it files under; InvalidInput naming the
+    portal's fields at fault."""
     entry = listed.entry
     problems: list[FieldProblem] = []
-    procedure_code, case_code = _procedure(listed.procedure_code, listed.filed_at, problems)
+    procedure_code, case = _procedure(listed.procedure_code, listed.filed_at, problems)
     kind = _APPLICANT_KINDS.get(_text(entry, "LoaiDoiTuong"))
     if kind is None:
         problems.append(
@@ -253,9 +272,9 @@ def _intake(listed: _Listed) -> Intake:
     if problems:
         raise InvalidInput(_("The dossier cannot be accepted as it is."), problems)
     number = _text(entry, "SoGiayToChuHoSo")
-    return Intake(
+    intake = Intake(
         procedure=procedure_code,
-        case=case_code,
+        case=case.code if case else None,
         channel=Channel.ONLINE,
         applicant=Applicant(
             kind=kind or "",
@@ -272,11 +291,12 @@ def _intake(listed: _Listed) -> Intake:
         origin_code=listed.national_code,
         vneid_verified=_text(entry, "TaiKhoanDuocXacThucVoiVNeID").lower() in _VNEID_VERIFIED,
     )
+    return intake, case
 
 
 def _procedure(
     national_code: str, filed_at: dt.datetime | None, problems: list[FieldProblem]
-) -> tuple[str, str | None]:
+) -> tuple[str, Case | None]:
     """Our procedure's local code for the national one, and the case to file under: the portal does not say
     which of our cases, so a procedure of several takes its first (the officer checks it on acceptance)."""
     if not national_code:
@@ -297,27 +317,8 @@ def _procedure(
         return "", None
     day = timezone.localdate(filed_at) if filed_at else timezone.localdate()
     offer = intake_offer(local_codes[0], day)
-    first_case = next(iter(offer.cases), None) if offer else None
+    first_case = next(iter(offer.cases.values()), None) if offer else None
     return local_codes[0], first_case
-
-
-def _documents(dossier: Dossier, entry: dict[str, Any]) -> list[InboundDocument]:
-    files = entry.get("TaiLieuNop") or []
-    documents = []
-    for document in files if isinstance(files, list) else []:
-        if not isinstance(document, dict):
-            continue
-        url = _text(document, "DuongDanTaiTepTin")
-        documents.append(
-            InboundDocument(
-                dossier=dossier,
-                name=(_text(document, "TenTepDinhKem") or url.rsplit("/", 1)[-1])[:255],
-                component_code=_text(document, "MaThanhPhanHoSo")[:64],
-                # Only a web link is kept: anything else could not be opened, and might not be harmless.
-                url=url[:1000] if url.startswith(("https://", "http://")) else "",
-            )
-        )
-    return documents
 
 
 def _reason(error: DomainError) -> str:

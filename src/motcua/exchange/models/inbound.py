@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, UploadedFile
 
 
 class FetchCursor(models.Model):
@@ -55,12 +55,15 @@ class InboundProblem(models.Model):
 
 class InboundDocument(models.Model):
     """A file the applicant attached on the portal (TaiLieuNop): its name, the dossier component it answers,
-    and the portal's link to it, which the officer opens while checking the dossier."""
+    and the portal's link to it, which the officer opens while checking the dossier
+    (exchange/dvcqg/attachments.py)."""
 
     dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="portal_documents")
     name = models.CharField(max_length=255)
     component_code = models.CharField(max_length=64, blank=True)
     url = models.URLField(max_length=1000, blank=True)
+    # Downloaded, when it answers a document the case requires (it is then that document of the dossier too).
+    file = models.ForeignKey(UploadedFile, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
 
     def __str__(self) -> str:
         return self.name

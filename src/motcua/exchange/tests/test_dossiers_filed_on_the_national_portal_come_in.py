@@ -5,8 +5,10 @@ however many workers fetch them; what cannot come in is kept for staff with its 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import signal
 import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
 
 import pytest
@@ -18,9 +20,10 @@ from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
 
-from motcua.conftest import act
+from motcua.catalog.models import RequiredDocument
+from motcua.conftest import PDF_BYTES, act
 from motcua.dossiers.lifecycle import Channel, Status
-from motcua.dossiers.models import Dossier, DossierEvent, Origin
+from motcua.dossiers.models import Dossier, DossierEvent, Origin, UploadedFile
 from motcua.exchange.dvcqg.inbound import PORTAL_ACCOUNT, fetch_new_dossiers
 from motcua.exchange.dvcqg.tasks import fetch_new_dossiers_task, schedule_fetch
 from motcua.exchange.dvcqg.times import portal_time
@@ -115,6 +118,86 @@ def test_the_files_attached_on_the_portal_are_kept_as_links(world, portal):
     page = officer.get(f"/office/dossiers/{dossier.code}/").content.decode()
     assert 'href="https://dichvucong.gov.vn/files/gcs.pdf"' in page
     assert "javascript:" not in page
+
+
+@pytest.fixture
+def file_host():
+    """The portal's file server: a real HTTP server in a thread, serving PATHS, noting what it was asked."""
+    asked: list[str] = []
+
+    class Files(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            asked.append(self.path)
+            body = FILES.get(self.path)
+            self.send_response(200 if body is not None else 404)
+            self.send_header("Content-Length", str(len(body or b"")))
+            self.end_headers()
+            self.wfile.write(body or b"")
+
+        def log_message(self, *args) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Files)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"127.0.0.1:{server.server_port}", asked
+    server.shutdown()
+    server.server_close()
+
+
+FILES = {"/gcs.pdf": PDF_BYTES, "/big.pdf": PDF_BYTES + b"%" * 2000}
+
+
+def test_a_file_answering_a_required_document_is_downloaded_and_attached_as_it(
+    world, portal, settings, file_host
+):
+    host, asked = file_host
+    settings.MOTCUA_DVCQG_FILE_HOSTS = host
+    settings.MOTCUA_MAX_UPLOAD_BYTES = 1000
+    birth_certificate = world.documents[0]
+    # The birth certificate, as a document of the case portal dossiers file under, with its national type.
+    RequiredDocument.objects.filter(pk=birth_certificate.pk).update(
+        case=world.version.cases.first(), national_doc_type_code="GCS"
+    )
+    portal.submit(
+        TaiLieuNop=[
+            {
+                "TenTepDinhKem": "gcs.pdf",
+                "MaThanhPhanHoSo": "GCS",
+                "DuongDanTaiTepTin": f"http://{host}/gcs.pdf",
+            },
+            {
+                "TenTepDinhKem": "big.pdf",
+                "MaThanhPhanHoSo": "GCS",
+                "DuongDanTaiTepTin": f"http://{host}/big.pdf",
+            },
+            {
+                "TenTepDinhKem": "other.pdf",
+                "MaThanhPhanHoSo": "GCS",
+                "DuongDanTaiTepTin": "http://other.test/a.pdf",
+            },
+            {
+                "TenTepDinhKem": "note.pdf",
+                "MaThanhPhanHoSo": "KHAC",
+                "DuongDanTaiTepTin": f"http://{host}/gcs.pdf",
+            },
+        ]
+    )
+
+    fetch_new_dossiers()
+
+    [dossier] = _from_the_portal()
+    [attached] = dossier.documents.all()
+    assert attached.requirement_id == birth_certificate.pk
+    assert UploadedFile.objects.get(attachments=attached).sha256 == hashlib.sha256(PDF_BYTES).hexdigest()
+    kept = InboundDocument.objects.filter(dossier=dossier).order_by("pk")
+    assert [(d.name, d.file_id) for d in kept] == [
+        ("gcs.pdf", attached.file_id),
+        ("big.pdf", None),  # larger than the limit: a link only
+        ("other.pdf", None),  # not the portal's host: never fetched
+        ("note.pdf", None),  # answers none of our documents: a link only
+    ]
+    assert asked == ["/gcs.pdf", "/big.pdf"]
 
 
 def test_a_dossier_of_a_procedure_we_do_not_map_is_kept_as_a_problem_until_it_is_mapped(world, province):
