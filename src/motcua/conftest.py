@@ -97,6 +97,8 @@ def dvcqg_settings(sandbox: Sandbox, settings) -> Sandbox:
     settings.MOTCUA_DVCQG_USER = sandbox.user
     settings.MOTCUA_DVCQG_PASSWORD = sandbox.password
     settings.MOTCUA_DVCQG_DSTCODE = sandbox.dstcode
+    settings.MOTCUA_DVCQG_AUTH_PATH = sandbox.portal.auth_path
+    settings.MOTCUA_DVCQG_SERVICE_PATH = sandbox.portal.service_path
     return sandbox
 
 

@@ -147,8 +147,9 @@ class HeldDossier:
             "MaHoSo": code,
             "madonvi": self.madonvi,
             "record": self.record,
-            "progress": self.progress,
-            "received_at": self.received_at,
+            # Copies: the answer is written out after the lock is released, while entries may still arrive.
+            "progress": list(self.progress),
+            "received_at": list(self.received_at),
         }
 
 
@@ -311,7 +312,8 @@ class NationalPortal:
         if run is None:
             return HTTPStatus.OK, {"error_code": -3, "message": f"Dịch vụ không tồn tại: {str(service)[:60]}"}
         problems = Problems()
-        madonvi = problems.text(body, "madonvi")
+        # A call may leave out the unit code (`madonvi`): it then speaks for every unit.
+        madonvi = problems.text(body, "madonvi", required=False)
         try:
             problems.raise_any()
             result = run(madonvi, body)
@@ -373,7 +375,7 @@ class NationalPortal:
         return [
             held.record
             for held in self._state.held.values()
-            if held.madonvi in ("", madonvi) and since <= _reference_date(held.record) <= until
+            if _same_unit(held.madonvi, madonvi) and since <= _reference_date(held.record) <= until
         ]
 
     def _new_dossiers(self, madonvi: str, body: dict[str, Any]) -> list[dict[str, Any]]:
@@ -383,7 +385,7 @@ class NationalPortal:
         return [
             filed.item
             for filed in self._state.filed.values()
-            if filed.madonvi in ("", madonvi) and filed.item["NgayNopHoSo"] >= since
+            if _same_unit(filed.madonvi, madonvi) and filed.item["NgayNopHoSo"] >= since
         ]
 
     def _list_procedures(self, madonvi: str, body: dict[str, Any]) -> list[dict[str, str]]:
@@ -466,9 +468,9 @@ class NationalPortal:
         record = body.get("record")
         if not isinstance(record, dict):
             problems.add("record", "phải là một đối tượng JSON")
+            record = {}
         madonvi = problems.text(body, "madonvi", required=False)
         problems.raise_any()
-        assert isinstance(record, dict)
         with self._lock:
             held = self._state.held.setdefault(code, HeldDossier(madonvi, {}))
             held.record = {**record, "MaHoSo": code}
@@ -539,10 +541,10 @@ class NationalPortal:
                         _("Applicant"),
                         _("ID number"),
                         _("Status"),
-                        _("Submitted"),
-                        _("Received"),
-                        _("Due"),
-                        _("Returned"),
+                        _("Submitted on"),
+                        _("Received on"),
+                        _("Appointment date"),
+                        _("Returned on"),
                         _("Synchronisations"),
                         _("Progress"),
                     ],
@@ -558,7 +560,7 @@ class NationalPortal:
                         _("Procedure"),
                         _("Applicant"),
                         _("ID number"),
-                        _("Submitted"),
+                        _("Submitted on"),
                         _("Synchronised back"),
                     ],
                     filed_rows,
@@ -588,6 +590,11 @@ def _records(body: dict[str, Any], problems: Problems) -> list[tuple[int, dict[s
         else:
             problems.add(f"data[{index}]", "phải là một đối tượng JSON")
     return records
+
+
+def _same_unit(held: str, asking: str) -> bool:
+    """Whether a unit asking sees what the portal holds for `held` (either unnamed: every unit)."""
+    return not held or not asking or held == asking
 
 
 def _reference_date(record: dict[str, Any]) -> str:

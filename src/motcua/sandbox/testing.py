@@ -22,7 +22,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -55,11 +55,21 @@ class Sandbox:
     """A running sandbox: its base URL, the credentials its portal accepts, and helpers to look and act."""
 
     url: str
-    user: str
-    password: str
-    dstcode: str
+    portal: PortalOptions  # what its national portal accepts: credentials, paths, session lifetime
     process: subprocess.Popen[bytes]
     log: Path  # what the process printed: its request lines (tests check they carry no personal data)
+
+    @property
+    def user(self) -> str:
+        return self.portal.user
+
+    @property
+    def password(self) -> str:
+        return self.portal.password
+
+    @property
+    def dstcode(self) -> str:
+        return self.portal.dstcode
 
     def request(
         self, method: str, path: str, body: Any = None, headers: dict[str, str] | None = None
@@ -124,18 +134,14 @@ class Sandbox:
 
 
 @contextmanager
-def running_sandbox(
-    *,
-    user: str = PortalOptions.user,
-    password: str = PortalOptions.password,
-    dstcode: str = PortalOptions.dstcode,
-    session_seconds: float | None = None,
-) -> Iterator[Sandbox]:
-    """Start `motcua sandbox` on a free port, wait until it answers, yield it, and stop it afterwards."""
-    command = [sys.executable, "-m", "motcua", "sandbox", "--port", "0"]
-    command += ["--user", user, "--password", password, "--dstcode", dstcode]
-    if session_seconds is not None:
-        command += ["--session-seconds", str(session_seconds)]
+def running_sandbox(**options: Any) -> Iterator[Sandbox]:
+    """Start `motcua sandbox` on a free port, wait until it answers, yield it, and stop it afterwards.
+    `options` are its portal's (PortalOptions: user, password, dstcode, session_seconds, auth_path,
+    service_path); a name it does not have is a TypeError."""
+    portal = PortalOptions(**options)
+    command = [sys.executable, "-m", "motcua", "sandbox", "--port", "0", "--parent-pid", str(os.getpid())]
+    for option in fields(PortalOptions):
+        command += [f"--{option.name.replace('_', '-')}", str(getattr(portal, option.name))]
     with tempfile.TemporaryDirectory(prefix="motcua-sandbox-") as directory:
         log = Path(directory) / "sandbox.log"
         with log.open("wb") as output:
@@ -146,7 +152,7 @@ def running_sandbox(
                 env={**os.environ, "PYTHONUNBUFFERED": "1"},
             )
         try:
-            sandbox = Sandbox(_wait_until_listening(process, log), user, password, dstcode, process, log)
+            sandbox = Sandbox(_wait_until_listening(process, log), portal, process, log)
             sandbox.requests()  # answers: it is serving
             yield sandbox
         finally:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import http.client
+import os
 import re
+import signal
+import subprocess
+import sys
 import threading
 import time
+import urllib.request
 import uuid
+from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -146,13 +154,11 @@ def test_a_received_dossier_needs_its_date_of_receipt_but_a_new_online_one_does_
     assert synchronise(portal, new_online)["error_code"] == 0
 
 
-def test_data_must_be_a_list_of_records_and_the_unit_code_is_required(portal):
+def test_data_must_be_a_list_of_records(portal):
     answer = portal.answer("DongBoHoSoMC", isUpdating="false", data={"MaHoSo": "x"})
-    assert fields_of(answer) == {"data"}
-    _status, answer = portal.sandbox.request(
-        "POST", "/service", {"session": portal.session, "service": "LayDanhSachTTHC"}
-    )
-    assert answer["error_code"] == -1 and fields_of(answer) == {"madonvi"}
+    assert answer["error_code"] == -1 and fields_of(answer) == {"data"}
+    answer = portal.answer("DongBoHoSoMC", isUpdating="false", data=[RECEIVED, "x"])
+    assert fields_of(answer) == {"data[1]"}
 
 
 def test_progress_is_refused_before_the_dossier_is_synchronised_then_kept_in_order(portal, sandbox):
@@ -217,7 +223,7 @@ def test_the_procedure_catalogue(portal):
     assert {"1.001193", "1.000894", "1.000656", "2.000815", "2.000884", "1.004222"} <= codes
     [birth] = portal.answer("LayThuTuc", maTTHC="1.001193")["result"]
     assert birth["TENTTHC"] == "Thủ tục đăng ký khai sinh"
-    assert birth["THANHPHANHOSO"][1]["TENGIAYTO"] == "Giấy chứng sinh"
+    assert birth["THANHPHANHOSO"][0]["GIAYTO"][1]["TENGIAYTO"] == "Giấy chứng sinh"
     assert birth["CACHTHUCTHUCHIEN"][0]["THOIGIAN"][0]["PHILEPHI"][0]["SOTIEN"] == "0"
     unknown = portal.answer("LayThuTuc", maTTHC="9.999999")
     assert unknown["error_code"] == -1 and fields_of(unknown) == {"maTTHC"}
@@ -327,9 +333,52 @@ def test_requests_are_logged_without_personal_data(portal, sandbox):
 
 
 def page_text(sandbox: Sandbox) -> str:
-    import urllib.request
-
     with urllib.request.urlopen(sandbox.url + "/_sandbox/", timeout=10) as response:
         assert response.headers["Content-Type"] == "text/html; charset=utf-8"
         assert "default-src 'none'" in response.headers["Content-Security-Policy"]
         return str(response.read().decode())
+
+
+def test_a_body_too_large_or_of_unknown_length_is_refused_without_reading_it(sandbox):
+    address = urlsplit(sandbox.url)
+    for header, value, status in (
+        ("Content-Length", "999999999", 413),
+        ("Content-Length", "-5", 400),
+        ("Content-Length", "abc", 400),
+        ("Transfer-Encoding", "chunked", 411),
+    ):
+        connection = http.client.HTTPConnection(address.hostname, address.port, timeout=10)
+        connection.putrequest("POST", "/service")
+        connection.putheader(header, value)
+        connection.endheaders()
+        assert connection.getresponse().status == status
+        connection.close()
+
+
+def test_a_sandbox_stops_when_the_process_that_started_it_ends(tmp_path):
+    # A shell starts a sandbox tied to itself, then ends at once: the sandbox must not stay behind.
+    log = tmp_path / "sandbox.log"
+    starter = subprocess.run(
+        ["bash", "-c", f"{sys.executable} -m motcua sandbox --port 0 --parent-pid $$ >{log} 2>&1 & echo $!"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sandbox_pid = int(starter.stdout)
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and _alive(sandbox_pid):
+            time.sleep(0.2)
+        assert not _alive(sandbox_pid), log.read_text()
+    finally:
+        if _alive(sandbox_pid):
+            os.kill(sandbox_pid, signal.SIGTERM)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # An ended child of a shell that ended too is reaped by init; until then it is a zombie, as good as gone.
+    return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"

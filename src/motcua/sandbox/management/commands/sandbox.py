@@ -7,11 +7,15 @@ learn the port (`--port 0` lets the system choose a free one)."""
 from __future__ import annotations
 
 import logging
+import os
+import threading
+import time
 from dataclasses import fields
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from motcua.core.log_masking import MaskPersonalIds
 from motcua.sandbox.dvcqg import NationalPortal, PortalOptions
 from motcua.sandbox.server import SandboxServer
 
@@ -23,6 +27,24 @@ def positive_seconds(value: str) -> float:
     if seconds <= 0:
         raise ValueError(value)
     return seconds
+
+
+def log_requests() -> None:
+    """One dated line per request (method, path, answer) on the standard error, never a body: bodies carry
+    personal data. The platform's mask of personal ID numbers guards the lines all the same."""
+    handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    handler.addFilter(MaskPersonalIds())
+    logger = logging.getLogger("motcua.sandbox")
+    logger.addHandler(handler)
+    logger.setLevel(logging.INFO)
+    logger.propagate = False
+
+
+def stop_when_orphaned(server: SandboxServer, parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    server.shutdown()
 
 
 class Command(BaseCommand):
@@ -47,6 +69,11 @@ class Command(BaseCommand):
         )
         parser.add_argument("--auth-path", default=defaults.auth_path)
         parser.add_argument("--service-path", default=defaults.service_path)
+        parser.add_argument(
+            "--parent-pid",
+            type=int,
+            help="stop when this process (the starter) ends: no test run leaves a sandbox behind",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         # Each of the portal's options is the command option of the same name.
@@ -55,8 +82,11 @@ class Command(BaseCommand):
             server = SandboxServer((options["host"], options["port"]), [portal])
         except OSError as error:
             raise CommandError(f"cannot listen on {options['host']}:{options['port']}: {error}") from error
-        # Each request is one log line (method, path, answer), never a body: bodies carry personal data.
-        logging.getLogger("motcua.sandbox").setLevel(logging.INFO)
+        log_requests()
+        if options["parent_pid"]:
+            threading.Thread(
+                target=stop_when_orphaned, args=(server, options["parent_pid"]), daemon=True
+            ).start()
         self.stdout.write(READY_LINE.format(url=server.url))
         self.stdout.flush()
         try:
