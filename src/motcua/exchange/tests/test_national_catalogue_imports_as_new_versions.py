@@ -36,17 +36,15 @@ def test_a_national_procedure_we_have_becomes_a_new_version_and_is_mapped(world,
     old, new = ProcedureVersion.objects.filter(procedure=world.procedure).order_by("number")
     assert (old.pk, old.valid_to) == (world.version.pk, dt.date(2026, 11, 30))
     assert (new.number, new.valid_from, new.name) == (2, dt.date(2026, 12, 1), "Thủ tục đăng ký khai sinh")
-    # The portal names "a commune's committee"; our procedure keeps the agency competent for it here.
-    assert new.competent_agency == world.department
-    # Listed with an online channel, it can be filed online: the portal's dossiers for it can come in.
-    assert new.online_level == "partial"
+    assert (new.competent_agency, new.online_level) == (world.commune_committee, "full")
     [case] = new.cases.all()
     assert [d.name for d in case.documents.order_by("order")] == [
         "Tờ khai đăng ký khai sinh",
         "Giấy chứng sinh",
     ]
     assert ProcedureMapping.objects.get(procedure=world.procedure).national_code == "1.001193"
-    # The dossiers filed under the old version keep it; importing the same record again changes nothing.
+    # The old version stays as it was, for the dossiers that pinned it; the same record again changes nothing.
+    assert [c.code for c in old.cases.order_by("code")] == ["same_day", "standard"]
     out, _err = _import("--code", "1.001193", "--valid-from", "2026-12-02")
     assert "0 new version, 1 unchanged" in out and "0 mapping(s) added" in out
 
@@ -66,35 +64,33 @@ def test_a_procedure_the_portal_does_not_know_is_reported_and_the_others_importe
     assert ProcedureMapping.objects.count() == 1
 
 
-def test_an_agency_the_portal_names_is_found_through_the_agency_mapping(world, portal):
-    AgencyMapping.objects.create(agency=world.commune_committee, national_code="000.00.00.X01")
-
-    errors = StringIO()
-    with pytest.raises(CommandError) as failed:
+def _import_all() -> tuple[str, str]:
+    out, errors = StringIO(), StringIO()
+    try:
         call_command(
-            "exchange",
-            "import-catalogue",
-            "--all",
-            "--valid-from",
-            "2026-12-01",
-            stdout=StringIO(),
-            stderr=errors,
+            "exchange", "import-catalogue", "--all", "--valid-from", "2026-12-01", stdout=out, stderr=errors
         )
+    except CommandError as failed:
+        out.write(str(failed))
+    return out.getvalue(), errors.getvalue()
 
-    # Every national procedure of a commune's committee is imported, under our committee (the one we had as a
-    # new version); the one of another kind of agency (the police) fails, naming the code none of ours has.
-    assert "6 asked: 4 created, 1 new version, 0 unchanged, 1 failed" in str(failed.value)
-    assert "1.004222" in errors.getvalue() and "000.00.00.X02" in errors.getvalue()
-    assert ProcedureVersion.objects.get(procedure__national_code="1.000894").competent_agency == (
-        world.commune_committee
+
+def test_an_agency_the_portal_names_by_a_code_we_lack_is_found_through_the_agency_mapping(world, portal):
+    out, errors = _import_all()
+
+    # The police's procedure names an agency this deployment does not have: it alone fails, naming the code.
+    assert "6 asked: 4 created, 1 new version, 0 unchanged, 1 failed" in out
+    assert "1.004222" in errors and "000.00.41.G01" in errors
+    assert not ProcedureMapping.objects.filter(national_code="1.004222").exists()
+
+    AgencyMapping.objects.create(agency=world.department, national_code="000.00.41.G01")
+    out, errors = _import_all()
+
+    assert "6 asked: 1 created, 0 new version, 5 unchanged, 0 failed" in out and not errors
+    assert (
+        ProcedureVersion.objects.get(procedure__national_code="1.004222").competent_agency == world.department
     )
-    assert set(ProcedureMapping.objects.values_list("national_code", flat=True)) == {
-        "1.001193",
-        "1.000894",
-        "1.000656",
-        "2.000815",
-        "2.000884",
-    }
+    assert ProcedureMapping.objects.filter(national_code="1.004222").exists()
 
 
 def test_with_synchronisation_off_there_is_nothing_to_import_from(world, settings):
@@ -103,11 +99,10 @@ def test_with_synchronisation_off_there_is_nothing_to_import_from(world, setting
         _import("--all")
 
 
-@pytest.mark.django_db
-def test_the_services_shape_is_read_as_the_portals_files():
+def test_the_services_other_shape_is_read_as_the_portals_files(world):
     record = importer_record(
         {
-            "MATTHC": "1.001193",
+            "MATTHC": "9.000001",
             "COQUANTHUCHIEN": [{"MACOQUAN": "000.99.99.H26", "TENCOQUAN": "Nowhere"}],
             "THANHPHANHOSO": [{"TENGIAYTO": "Tờ khai", "SOBANCHINH": "1"}],
             "TRINHTUTHUCHIEN": [{"TENBUOC": "Nộp hồ sơ"}],
@@ -121,3 +116,14 @@ def test_the_services_shape_is_read_as_the_portals_files():
     ]
     assert record["TRINHTUTHUCHIEN"] == [{"TRUONGHOP": "", "TRINHTU": [{"TENTRINHTU": "Nộp hồ sơ"}]}]
     assert record["MUCDO"] == "3"
+
+
+def test_an_agency_named_by_its_kind_is_our_procedures_current_competent_agency(world):
+    # "000.00.00.X01", a commune's committee: no agency has the code and none is mapped to it.
+    record = importer_record(
+        {"MATTHC": "1.001193", "COQUANTHUCHIEN": [{"MACOQUAN": "000.00.00.X01", "TENCOQUAN": "UBND cấp xã"}]}
+    )
+
+    assert record["COQUANTHUCHIEN"] == [
+        {"MADONVI": world.department.identity_code, "TENDONVI": "UBND cấp xã"}
+    ]
