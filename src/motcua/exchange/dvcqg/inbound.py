@@ -340,7 +340,11 @@ def _record_problem(listed: _Listed, reason: str, now: dt.datetime) -> None:
     )
     if not created:
         InboundProblem.objects.filter(pk=problem.pk).update(
-            reason=reason, last_seen_at=now, times_seen=F("times_seen") + 1
+            procedure_code=listed.procedure_code[:64],
+            filed_at=listed.filed_at,
+            reason=reason,
+            last_seen_at=now,
+            times_seen=F("times_seen") + 1,
         )
 
 
