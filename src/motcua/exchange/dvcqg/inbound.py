@@ -324,7 +324,13 @@ def _procedure(
 def _reason(error: DomainError) -> str:
     if not error.errors:
         return str(error)
-    return "; ".join(f"{_PORTAL_FIELDS.get(p.field, p.field)}: {p.message}" for p in error.errors)
+    return "; ".join(f"{_portal_field(p.field)}: {str(p.message).rstrip('.')}" for p in error.errors)
+
+
+def _portal_field(field: str) -> str:
+    if field.startswith("form."):
+        return f"DuLieuBieuMau.{field.removeprefix('form.')}"
+    return _PORTAL_FIELDS.get(field, field)
 
 
 def _record_problem(listed: _Listed, reason: str, now: dt.datetime) -> None:
