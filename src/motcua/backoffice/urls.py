@@ -1,7 +1,7 @@
 """The staff back office: inbox, bulk actions, tracking book, dossier page, counter intake, access log,
-the national portal's dossiers not taken in."""
+outbox, the national portal's dossiers not taken in."""
 
-from motcua.backoffice import urls_audit, urls_dossier, urls_inbound, urls_inbox
+from motcua.backoffice import urls_audit, urls_dossier, urls_inbound, urls_inbox, urls_outbox
 
 app_name = "backoffice"
 
@@ -9,5 +9,6 @@ urlpatterns = [
     *urls_inbox.urlpatterns,
     *urls_dossier.urlpatterns,
     *urls_audit.urlpatterns,
+    *urls_outbox.urlpatterns,
     *urls_inbound.urlpatterns,
 ]

@@ -10,7 +10,8 @@ from django.views.decorators.http import require_GET
 
 from motcua.backoffice.access import staff_required
 from motcua.exchange.dvcqg.config import portal_config
-from motcua.exchange.selectors import fetch_cursor, inbound_problems, may_oversee_exchange
+from motcua.exchange.selectors import fetch_cursor, inbound_problems
+from motcua.org.selectors import may_watch_operations
 
 PAGE_SIZE = 50
 
@@ -19,7 +20,7 @@ PAGE_SIZE = 50
 @staff_required
 @never_cache
 def inbound_problems_page(request: HttpRequest) -> HttpResponse:
-    if not may_oversee_exchange(request.user):
+    if not may_watch_operations(request.user):
         return render(request, "backoffice/exchange/not_overseer.html", status=403)
     resolved = request.GET.get("show") == "resolved"
     page = Paginator(inbound_problems(resolved=resolved), PAGE_SIZE).get_page(request.GET.get("page"))

@@ -1,26 +1,14 @@
-"""Reads of the exchange for the staff pages: who oversees it, what came in from the national portal that
-could not be taken in, and the files a portal dossier's applicant attached there."""
+"""Reads of the exchange for the staff pages: what came in from the national portal that could not be taken in
+(for those org's `may_watch_operations` lets see it), and the files a portal dossier's applicant attached
+there."""
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from motcua.dossiers.models import Dossier
 from motcua.exchange.dvcqg.config import portal_config
 from motcua.exchange.models import FetchCursor, InboundDocument, InboundProblem
-from motcua.org.constants import Role
-from motcua.org.selectors import roles_by_agency
-
-# The exchange serves the whole province, not one unit: any administrator or auditor oversees it.
-OVERSEEING_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
-
-
-def may_oversee_exchange(user: User | AnonymousUser) -> bool:
-    if not user.is_authenticated:
-        return False
-    held = roles_by_agency(user).values()
-    return bool(user.is_superuser) or any(roles & OVERSEEING_ROLES for roles in held)
 
 
 def inbound_problems(*, resolved: bool = False) -> QuerySet[InboundProblem]:
