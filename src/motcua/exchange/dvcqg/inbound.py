@@ -152,8 +152,11 @@ def fetch_new_dossiers(now: dt.datetime | None = None, *, since: dt.datetime | N
             run.known += 1
         else:
             run.problems.append(code)
-        if listed.filed_at and (settled_up_to is None or listed.filed_at > settled_up_to):
-            settled_up_to = listed.filed_at
+        # A filing time ahead of our clock (the portal's clock, its data) must not carry the cursor past
+        # dossiers still to be filed: the cursor goes no further than now.
+        filed_at = min(listed.filed_at, now) if listed.filed_at else None
+        if filed_at and (settled_up_to is None or filed_at > settled_up_to):
+            settled_up_to = filed_at
     _advance(cursor, settled_up_to, now)
     return run
 

@@ -92,6 +92,17 @@ def test_the_cursor_asks_from_a_margin_before_the_last_filing_taken_in(world, po
     assert dossier.submitted_at == earlier.replace(microsecond=0)
 
 
+def test_a_filing_time_ahead_of_our_clock_does_not_carry_the_cursor_past_later_dossiers(world, portal):
+    portal.submit(NgayNopHoSo="20991231235959")
+    fetch_new_dossiers()
+    assert FetchCursor.objects.get().filed_up_to <= timezone.now()
+
+    later = portal.submit()
+    run = fetch_new_dossiers()
+
+    assert [Dossier.objects.get(code=code).origin_code for code in run.created] == [later]
+
+
 def test_the_files_attached_on_the_portal_are_kept_as_links(world, portal):
     portal.submit(
         TaiLieuNop=[
