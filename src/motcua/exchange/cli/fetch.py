@@ -14,6 +14,7 @@ from motcua.delivery.outbox import Refused, Unreachable
 from motcua.exchange.cli.portal import required_client
 from motcua.exchange.dvcqg.inbound import UnreadableListing, fetch_new_dossiers
 
+NAME = "fetch"
 HELP = (
     "Fetch the dossiers filed on the national portal since the last fetch (or since --since) and create the "
     "new ones; a dossier already here is not created twice."

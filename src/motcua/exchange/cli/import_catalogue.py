@@ -16,6 +16,7 @@ from motcua.delivery.outbox import Refused, Unreachable
 from motcua.exchange.cli.portal import required_client
 from motcua.exchange.dvcqg.catalogue import import_catalogue, national_codes
 
+NAME = "import-catalogue"
 HELP = (
     "Import procedures from the national portal's catalogue (LayThuTuc) through the catalogue's importer: a "
     "changed procedure becomes a new version; each one imported is mapped to its national code."
