@@ -8,7 +8,11 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Exchange with other systems")
 
     def ready(self) -> None:
+        from motcua.core import recurring
         from motcua.exchange import checks  # noqa: F401  (registers the check of the MOTCUA_DVCQG_* settings)
 
         # Subscribes the outbox writer to the dossiers' history and registers the portal's senders.
         from motcua.exchange.dvcqg import outbound  # noqa: F401
+        from motcua.exchange.dvcqg.tasks import schedule_fetch
+
+        recurring.register("national portal fetch", schedule_fetch)

@@ -7,7 +7,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchange", "0001_initial"),
+        ("exchange", "0002_inbound"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
