@@ -39,6 +39,7 @@ from motcua.dossiers.services.intake import Applicant, AttachedDocument, Intake,
 from motcua.exchange.dvcqg.attachments import portal_files, stored
 from motcua.exchange.dvcqg.client import portal_client
 from motcua.exchange.dvcqg.config import portal_config
+from motcua.exchange.dvcqg.records import APPLICANT_KIND_CODE
 from motcua.exchange.dvcqg.times import parse_portal_date, parse_portal_time, portal_time
 from motcua.exchange.models import FetchCursor, InboundDocument, InboundProblem, ProcedureMapping
 
@@ -47,8 +48,8 @@ logger = logging.getLogger(__name__)
 # The account that acts for the portal in a dossier's history: it has no password and no staff role.
 PORTAL_ACCOUNT = "dvcqg"
 
-# LoaiDoiTuong: 1 a person, 2 an organisation (DOMAIN.md §5.5).
-_APPLICANT_KINDS = {"1": ApplicantKind.PERSON, "2": ApplicantKind.ORGANISATION}
+# LoaiDoiTuong, read back (DOMAIN.md §5.5).
+_APPLICANT_KINDS = {code: kind for kind, code in APPLICANT_KIND_CODE.items()}
 _VNEID_VERIFIED = {"1", "true"}
 # What the dossier's columns hold; a longer value is the portal's data at fault, not ours to cut.
 _LONGEST = {"ChuHoSo": 255, "SoDienThoai": 32, "Email": 254, "DiaChi": 500}

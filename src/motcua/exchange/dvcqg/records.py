@@ -21,11 +21,10 @@ from django.utils import timezone, translation
 from motcua.core.links import absolute_url
 from motcua.dossiers.lifecycle import ACTIONS, ActionName, national_channel_code, national_code
 from motcua.dossiers.models import ApplicantKind, Dossier, DossierEvent, Origin
+from motcua.exchange.dvcqg.times import portal_time
 from motcua.exchange.models import AgencyMapping, ProcedureMapping
 from motcua.org.models import Agency, StaffRole
 
-# The portal's date format (yyyyMMddHHmmss, local time); an unknown date is an empty string.
-DATE_FORMAT = "%Y%m%d%H%M%S"
 # LoaiDoiTuong (DOMAIN.md §5.5).
 APPLICANT_KIND_CODE: dict[str, str] = {ApplicantKind.PERSON: "1", ApplicantKind.ORGANISATION: "2"}
 # The actions that end a dossier by refusing it (at receipt, or by stopping its processing): NgayTuChoi.
@@ -39,10 +38,8 @@ class ProcedureNotMapped(LookupError):
 
 
 def portal_date(moment: dt.datetime | None) -> str:
-    """`moment` as the portal writes dates: yyyyMMddHHmmss in the deployment's zone (Asia/Ho_Chi_Minh)."""
-    if moment is None:
-        return ""
-    return timezone.localtime(moment, timezone.get_default_timezone()).strftime(DATE_FORMAT)
+    """`moment` as the portal writes dates (yyyyMMddHHmmss, Vietnam's time); an unknown date is empty."""
+    return portal_time(moment) if moment is not None else ""
 
 
 def national_dossier_code(dossier: Dossier) -> str:
