@@ -107,7 +107,8 @@ def enqueue(
     from motcua.delivery.tasks import wake_worker  # the task module imports this one
 
     # One wake-up per transaction, however many messages it writes (a record and a progress entry).
-    if not any(callback is wake_worker for _savepoints, callback, _robust in connection.run_on_commit):
+    # Django keeps (savepoints, callback, robust) for each; its stubs know two of the three.
+    if not any(entry[1] is wake_worker for entry in connection.run_on_commit):
         transaction.on_commit(wake_worker)
     return message
 

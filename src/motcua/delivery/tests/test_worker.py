@@ -113,8 +113,11 @@ def test_two_workers_at_once_deliver_each_message_once():
 
 @pytest.mark.django_db
 def test_a_transaction_writing_several_messages_wakes_the_worker_once(django_capture_on_commit_callbacks):
-    with sender_replaced("test.echo", echo):
-        with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
-            for name in "abc":
-                enqueue("partner", "test.echo", {"n": name})
+    with (
+        sender_replaced("test.echo", echo),
+        django_capture_on_commit_callbacks() as callbacks,
+        transaction.atomic(),
+    ):
+        for name in "abc":
+            enqueue("partner", "test.echo", {"n": name})
     assert len(callbacks) == 1
