@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     # Listed so that django-ninja serves Swagger UI from our static files, not a CDN the CSP would refuse.
     "ninja",
     "motcua.core",
+    "motcua.delivery",
     "motcua.worktime",
     "motcua.org",
     "motcua.catalog",
@@ -67,6 +68,7 @@ INSTALLED_APPS = [
     "motcua.signing",
     "motcua.privacy",
     "motcua.audit",
+    "motcua.exchange",
 ]
 
 MIDDLEWARE = [
@@ -258,6 +260,31 @@ MOTCUA_AUDIENCE_PAGES = {
 MOTCUA_ALERT_DUE_SOON_HOURS = int(os.environ.get("MOTCUA_ALERT_DUE_SOON_HOURS", "8"))
 MOTCUA_ESCALATION_AFTER_HOURS = os.environ.get("MOTCUA_ESCALATION_AFTER_HOURS", "0,8,24")
 MOTCUA_ALERT_INTERVAL_MINUTES = int(os.environ.get("MOTCUA_ALERT_INTERVAL_MINUTES", "10"))
+
+# The outbox (docs/operations/outbox.md, ADR 0020): a message is tried up to MAX_ATTEMPTS times, waiting
+# BASE_DELAY after the first failure and twice as long after each next one, never more than MAX_DELAY; after
+# BREAKER_THRESHOLD failures in a row a destination is left alone for BREAKER_COOLDOWN. A worker holds a
+# message it is trying for LEASE seconds: longer than any receiver's timeout.
+MOTCUA_OUTBOX_MAX_ATTEMPTS = int(os.environ.get("MOTCUA_OUTBOX_MAX_ATTEMPTS", "10"))
+MOTCUA_OUTBOX_BASE_DELAY_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_BASE_DELAY_SECONDS", "5"))
+MOTCUA_OUTBOX_MAX_DELAY_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_MAX_DELAY_SECONDS", "3600"))
+MOTCUA_OUTBOX_BREAKER_THRESHOLD = int(os.environ.get("MOTCUA_OUTBOX_BREAKER_THRESHOLD", "5"))
+MOTCUA_OUTBOX_BREAKER_COOLDOWN_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_BREAKER_COOLDOWN_SECONDS", "60"))
+MOTCUA_OUTBOX_LEASE_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", "120"))
+
+# The National Public Service Portal (DVCQG, docs/integrations/dvcqg.md). Without a URL, synchronisation is
+# off and nothing is queued for it. The paths, the unit code and the name of the service listing new dossiers
+# differ between portals and are the province's to set.
+MOTCUA_DVCQG_URL = os.environ.get("MOTCUA_DVCQG_URL", "")
+MOTCUA_DVCQG_USER = os.environ.get("MOTCUA_DVCQG_USER", "")
+MOTCUA_DVCQG_PASSWORD = os.environ.get("MOTCUA_DVCQG_PASSWORD", "")
+MOTCUA_DVCQG_DSTCODE = os.environ.get("MOTCUA_DVCQG_DSTCODE", "")
+MOTCUA_DVCQG_MADONVI = os.environ.get("MOTCUA_DVCQG_MADONVI", "")
+MOTCUA_DVCQG_AUTH_PATH = os.environ.get("MOTCUA_DVCQG_AUTH_PATH", "/login")
+MOTCUA_DVCQG_SERVICE_PATH = os.environ.get("MOTCUA_DVCQG_SERVICE_PATH", "/service")
+MOTCUA_DVCQG_TIMEOUT = float(os.environ.get("MOTCUA_DVCQG_TIMEOUT", "10"))
+MOTCUA_DVCQG_FETCH_SERVICE = os.environ.get("MOTCUA_DVCQG_FETCH_SERVICE", "LayDanhSachHoSoMoi")
+MOTCUA_DVCQG_FETCH_INTERVAL_SECONDS = int(os.environ.get("MOTCUA_DVCQG_FETCH_INTERVAL_SECONDS", "60"))
 
 # The notification channels that are on, each with its options (notify/channels.py, ADR 0012). The environment
 # names them, comma-separated, with their default options: the e-mail channel sends from DEFAULT_FROM_EMAIL.

@@ -9,3 +9,7 @@ class AlertsConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.alerts import checks  # noqa: F401  (registers the check of the MOTCUA_ALERT_* settings)
+        from motcua.alerts.tasks import schedule_scan
+        from motcua.core import recurring
+
+        recurring.register("deadline scan", schedule_scan)

@@ -13,6 +13,14 @@ from motcua.org.constants import Role
 from motcua.org.models import Agency
 
 
+class Origin(models.TextChoices):
+    """Where a dossier was first filed: here, on the national portal, or with a partner agency's system."""
+
+    OWN = "own", _("This system")
+    NATIONAL_PORTAL = "national_portal", _("National Public Service Portal")
+    PARTNER = "partner", _("Partner agency")
+
+
 class ApplicantKind(models.TextChoices):
     PERSON = "person", _("Person")
     ORGANISATION = "organisation", _("Organisation")
@@ -103,8 +111,23 @@ class Dossier(models.Model):
     )
     return_details = models.JSONField(default=dict, blank=True)
     is_demo = models.BooleanField(default=False)
+    origin = models.CharField(max_length=16, choices=Origin.choices, default=Origin.OWN)
+    # The agency that sent a partner's dossier (its identity code); blank otherwise.
+    origin_party = models.CharField(max_length=35, blank=True)
+    # The dossier's code where it was filed (the national dossier code, the partner's code).
+    origin_code = models.CharField(max_length=64, blank=True)
+    # The applicant signed in with a VNeID-verified account (TaiKhoanDuocXacThucVoiVNeID, 766 indicator 4.5).
+    vneid_verified = models.BooleanField(default=False)
 
     class Meta:
+        constraints = [
+            # An outside dossier is created once however often it arrives (fetched again, sent again).
+            models.UniqueConstraint(
+                fields=["origin", "origin_party", "origin_code"],
+                condition=~models.Q(origin_code=""),
+                name="dossier_origin_once",
+            )
+        ]
         indexes = [
             # The first page of a large scope (a leader's, a service centre's) walks this index from the
             # newest and stops after a page; the indexes below serve small scopes and the filters.

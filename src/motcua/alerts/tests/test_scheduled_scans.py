@@ -52,7 +52,7 @@ def test_the_worker_runs_the_scan_which_queues_the_next_one_an_interval_later(wo
     with time_machine.travel(local(NOW), tick=False):
         call_command("worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0, stdout=out)
 
-    assert "Scheduled a deadline scan." in out.getvalue()
+    assert "Scheduled the deadline scan." in out.getvalue()
     [done] = scan_tasks(TaskResultStatus.SUCCESSFUL)
     assert done.return_value["warned"] == DeadlineWarning.objects.filter(dossier=dossier).count() > 0
     [following] = scan_tasks(TaskResultStatus.READY)

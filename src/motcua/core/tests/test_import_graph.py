@@ -23,12 +23,12 @@ SRC = Path(motcua.__file__).parent
 # every section extends) sit at the bottom with core; the project's wiring (settings, URLs, ASGI/WSGI, the
 # command line, and the admin site's templates, which frame every app's admin) at the top.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"core", "formats", "site"}),
+    frozenset({"core", "formats", "site", "delivery", "sandbox"}),
     frozenset({"worktime"}),
     frozenset({"org"}),
     frozenset({"catalog"}),
     frozenset({"dossiers"}),
-    frozenset({"printing", "stats", "alerts", "notify", "demo", "signing", "privacy", "audit"}),
+    frozenset({"printing", "stats", "alerts", "notify", "demo", "signing", "privacy", "audit", "exchange"}),
     frozenset({"api", "portal", "backoffice"}),
     frozenset({"project"}),
 )

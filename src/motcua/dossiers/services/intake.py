@@ -24,7 +24,7 @@ from motcua.core.errors import FieldProblem, InvalidInput
 from motcua.core.identifiers import personal_id_problem, tax_code_problem
 from motcua.core.text import fold_vietnamese
 from motcua.dossiers.lifecycle import CREATION_EVENTS, Channel, ResultDelivery, initial_status
-from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, SubmittedAs, UploadedFile
+from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, Origin, SubmittedAs, UploadedFile
 from motcua.dossiers.services.clock import start_clock
 from motcua.dossiers.services.codes import next_dossier_code
 from motcua.dossiers.services.events import append_event
@@ -71,6 +71,11 @@ class Intake:
     competent_authority: str | None = None
     result_delivery: str = ResultDelivery.COUNTER
     representative: dict[str, Any] | None = None
+    # A dossier filed elsewhere: where, by which agency (a partner's identity code), under which code there.
+    origin: str = Origin.OWN
+    origin_party: str = ""
+    origin_code: str = ""
+    vneid_verified: bool = False
 
 
 @dataclass
@@ -266,6 +271,11 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
         applicant = intake.applicant
         dossier = Dossier(
             code=next_dossier_code(resolved.receiving_unit, timezone.localdate(now)),
+            other_codes=[intake.origin_code] if intake.origin_code else [],
+            origin=intake.origin,
+            origin_party=intake.origin_party,
+            origin_code=intake.origin_code,
+            vneid_verified=intake.vneid_verified,
             procedure_version=resolved.version,
             case=resolved.case,
             channel=intake.channel,

@@ -1,0 +1,5 @@
+"""The exchange's models, one module per concern."""
+
+from motcua.exchange.models.portal import AgencyMapping, NationalSync, ProcedureMapping
+
+__all__ = ["AgencyMapping", "NationalSync", "ProcedureMapping"]
