@@ -6,3 +6,7 @@ class ExchangeConfig(AppConfig):
     name = "motcua.exchange"
     label = "exchange"
     verbose_name = _("Exchange with other systems")
+
+    def ready(self) -> None:
+        # The senders of edXML messages and the subscribers that write them into the outbox.
+        from motcua.exchange.edxml import outbound  # noqa: F401
