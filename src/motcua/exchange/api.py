@@ -29,8 +29,9 @@ EDXML_ANSWER = {
         "`Authorization: Bearer <the credential it presents to us>` and an `Idempotency-Key`. Every answer "
         "but 401 is an edXML status message: 200 with code 03 when the dossier is registered (the same "
         "package again gets the same answer) or 01 when a status is recorded; code 02 with the reason when "
-        "refused: 400 malformed, 403 sent in another agency's name, 404 unknown dossier, 413 too large, 422 a "
-        "dossier that cannot be taken in (not addressed to us, unknown procedure or document, invalid data)."
+        "refused: 400 malformed, 403 sent in another agency's name, 404 unknown dossier, 413 too large, "
+        "422 a dossier that cannot be taken in (not addressed to us, unknown procedure or document, invalid "
+        "data)."
     ),
     openapi_extra={
         "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
