@@ -234,15 +234,18 @@ def next_wake_up(now: dt.datetime | None = None) -> dt.datetime | None:
         return moment
     pending = OutboxMessage.objects.filter(status=MessageStatus.PENDING)
     candidates = [
-        pending.filter(next_attempt_at__gt=moment).order_by("next_attempt_at").values_list(
-            "next_attempt_at", flat=True
-        ).first(),
-        DestinationState.objects.filter(
-            open_until__gt=moment, destination__in=pending.values("destination")
-        ).order_by("open_until").values_list("open_until", flat=True).first(),
-        pending.filter(claimed_until__gt=moment).order_by("claimed_until").values_list(
-            "claimed_until", flat=True
-        ).first(),
+        pending.filter(next_attempt_at__gt=moment)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first(),
+        DestinationState.objects.filter(open_until__gt=moment, destination__in=pending.values("destination"))
+        .order_by("open_until")
+        .values_list("open_until", flat=True)
+        .first(),
+        pending.filter(claimed_until__gt=moment)
+        .order_by("claimed_until")
+        .values_list("claimed_until", flat=True)
+        .first(),
     ]
     times = [time for time in candidates if time is not None]
     return min(times) if times else None
@@ -311,10 +314,10 @@ def summary() -> list[DestinationSummary]:
     counts = (
         OutboxMessage.objects.values("destination")
         .annotate(
-            pending=Count("pk", filter=Q(status=MessageStatus.PENDING, attempts=0)),
-            failing=Count("pk", filter=Q(status=MessageStatus.PENDING, attempts__gt=0)),
-            dead=Count("pk", filter=Q(status=MessageStatus.DEAD)),
-            delivered=Count("pk", filter=Q(status=MessageStatus.DELIVERED)),
+            pending_count=Count("pk", filter=Q(status=MessageStatus.PENDING, attempts=0)),
+            failing_count=Count("pk", filter=Q(status=MessageStatus.PENDING, attempts__gt=0)),
+            dead_count=Count("pk", filter=Q(status=MessageStatus.DEAD)),
+            delivered_count=Count("pk", filter=Q(status=MessageStatus.DELIVERED)),
         )
         .order_by("destination")
     )
@@ -333,12 +336,13 @@ def summary() -> list[DestinationSummary]:
         result.append(
             DestinationSummary(
                 destination=row["destination"],
-                pending=row["pending"],
-                failing=row["failing"],
-                dead=row["dead"],
-                delivered=row["delivered"],
+                pending=row["pending_count"],
+                failing=row["failing_count"],
+                dead=row["dead_count"],
+                delivered=row["delivered_count"],
                 last_error=(state.last_error if state and state.last_error else last_error) or "",
-                breaker_open_until=state.open_until if state and state.open_until and state.open_until > now
+                breaker_open_until=state.open_until
+                if state and state.open_until and state.open_until > now
                 else None,
                 last_success_at=state.last_success_at if state else None,
             )
