@@ -13,6 +13,7 @@ from motcua.exchange.partners import MIN_CREDENTIAL_LENGTH
 class PartnerForm(forms.ModelForm):
     """The credentials are written, never shown: a blank field keeps the one stored."""
 
+    inbox_url = forms.URLField(label=_("Inbox address"), max_length=500, assume_scheme="https")
     new_outbound_credential = forms.CharField(
         label=_("Credential we present"),
         required=False,

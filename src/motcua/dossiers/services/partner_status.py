@@ -17,16 +17,12 @@ from django.utils.translation import gettext as _
 
 from motcua.core.errors import NotFound
 from motcua.dossiers.lifecycle import ActionName, OutsideEvent
-from motcua.dossiers.models import Dossier, DossierEvent, DossierStep
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.dossiers.services.actions.steps import (
-    close_current_step,
-    open_step,
     reopen_previous_step,
     step_data,
 )
 from motcua.dossiers.services.events import append_event
-from motcua.org.constants import Role
-from motcua.org.models import Agency
 from motcua.org.selectors import agency_by_code
 
 
@@ -71,8 +67,10 @@ def record_partner_status(code: str, report: PartnerReport, now: dt.datetime | N
             "description": report.description,
             "reported_at": report.reported_at.isoformat(),
         }
-        if report.hands_back and dossier.current_unit_id == partner.pk:
-            data.update(step_data(_hand_back(dossier, now, partner, transfer)))
+        # Back to the step that transferred it, at its unit (a partner takes a dossier in process only).
+        handed_back = report.hands_back and dossier.current_unit_id == partner.pk
+        if handed_back and (step := reopen_previous_step(dossier, now, "handed_back")) is not None:
+            data.update(step_data(step))
         dossier.version += 1
         dossier.save()
         append_event(
@@ -93,24 +91,4 @@ def _last_transfer(dossier: Dossier, partner_code: str) -> DossierEvent | None:
         dossier.events.filter(action=ActionName.TRANSFER, data__to_unit=partner_code)
         .order_by("-version")
         .first()
-    )
-
-
-def _hand_back(dossier: Dossier, now: dt.datetime, partner: Agency, transfer: DossierEvent) -> DossierStep:
-    """The step before the partner's opens again; when the partner's was the first, a step opens at the unit
-    that transferred the dossier, for the role the partner's step had."""
-    reopened = reopen_previous_step(dossier, now, "handed_back")
-    if reopened is not None:
-        return reopened
-    current = dossier.current_step
-    role = current.role if current is not None else Role.SPECIALIST
-    close_current_step(dossier, now, "handed_back")
-    return open_step(
-        dossier,
-        now,
-        order=current.workflow_order if current is not None else 0,
-        name=_("Back from %s") % partner.name,
-        role=role,
-        agency_id=transfer.actor_unit_id or dossier.receiving_unit_id,
-        budget_hours=None,
     )

@@ -169,6 +169,7 @@ def _create(partner: Partner, incoming: IncomingDossier, receiver: Agency) -> Do
     try:
         with transaction.atomic():
             documents = []
+            stored: dict[str, int] = {}  # file by content id: two documents may be one scan
             for index, document in enumerate(incoming.documents):
                 if document.requirement not in requirements:
                     raise InvalidInput.field(
@@ -176,22 +177,14 @@ def _create(partner: Partner, incoming: IncomingDossier, receiver: Agency) -> Do
                         "unknown",
                         _("The procedure here requires no document named “%s”.") % document.requirement,
                     )
-                stored = (
-                    store_upload(
-                        account,
-                        SimpleUploadedFile(
-                            document.attachment.name,
-                            document.attachment.data,
-                            document.attachment.content_type,
-                        ),
-                    )
-                    if document.attachment is not None
-                    else None
-                )
+                attachment = document.attachment
+                if attachment is not None and attachment.content_id not in stored:
+                    upload = SimpleUploadedFile(attachment.name, attachment.data, attachment.content_type)
+                    stored[attachment.content_id] = store_upload(account, upload).pk
                 documents.append(
                     AttachedDocument(
                         requirement=requirements[document.requirement],
-                        file=stored.pk if stored else None,
+                        file=stored[attachment.content_id] if attachment is not None else None,
                         submitted_as=document.submitted_as,
                         copies=document.copies,
                     )

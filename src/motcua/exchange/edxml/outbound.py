@@ -83,6 +83,14 @@ def send_transferred_dossier(event: DossierTransferred) -> None:
         raise InvalidInput.field(
             "to_unit", "partner_inactive", _("The exchange with this partner agency is switched off.")
         )
+    if "competent_authority" in event.data:
+        # A transfer at receipt makes the unit it goes to the deciding one; a partner does its part of a
+        # dossier in process here, which then comes back for the one result (ADR 00XX).
+        raise InvalidInput.field(
+            "to_unit",
+            "partner_at_receipt",
+            _("Forward the dossier first: a partner agency takes its part of a dossier in process here."),
+        )
     dossier = Dossier.objects.select_related("procedure_version__procedure", "case", "receiving_unit").get(
         pk=event.dossier_id
     )

@@ -97,25 +97,22 @@ def package_from_payload(payload: dict[str, Any]) -> Package:
     sent_at = timezone.localtime(parse_datetime(payload["sent_at"]) or timezone.now()).replace(tzinfo=None)
     document = dict(payload["document"])
     files = UploadedFile.objects.in_bulk([d["file"] for d in document["documents"] if d["file"] is not None])
-    attachments = []
+    attachments: dict[int, Attachment] = {}  # by file: two documents may be one scan
     listed = []
     for item in document["documents"]:
         stored = files.get(item["file"]) if item["file"] is not None else None
-        content_id = ""
-        if stored is not None:
-            # The same id every time the package is written, so that a retry sends the same package.
-            content_id = str(uuid.uuid5(uuid.NAMESPACE_URL, f"motcua:{code}:{stored.sha256}"))
+        if stored is not None and stored.pk not in attachments:
             with stored.file.open("rb") as handle:
                 data = handle.read()
-            attachments.append(
-                Attachment(
-                    content_id=content_id,
-                    name=stored.original_name,
-                    content_type=stored.content_type,
-                    data=data,
-                    description=item["requirement"],
-                )
+            attachments[stored.pk] = Attachment(
+                # The same id every time the package is written, so that a retry sends the same package.
+                content_id=str(uuid.uuid5(uuid.NAMESPACE_URL, f"motcua:{code}:{stored.pk}")),
+                name=stored.original_name,
+                content_type=stored.content_type,
+                data=data,
+                description=item["requirement"],
             )
+        content_id = attachments[stored.pk].content_id if stored is not None else ""
         listed.append({**{k: v for k, v in item.items() if k != "file"}, "content_id": content_id})
     document["documents"] = listed
     sender = Organisation(
@@ -134,7 +131,7 @@ def package_from_payload(payload: dict[str, Any]) -> Package:
         ),
         traces=[TraceHeader(organ_id=sender.organ_id, timestamp=sent_at)],
         bussiness=Bussiness(document_id=code),
-        attachments=attachments,
+        attachments=list(attachments.values()),
         business_document=document,
     )
 

@@ -48,6 +48,15 @@ def _received(world) -> str:
     return str(response.json()["code"])
 
 
+def _transferred(world, partner) -> str:
+    """A dossier in process at the department, whose leader transfers it to the partner."""
+    code = _received(world)
+    assert act(world, "counter", code, "forward").status_code == 200
+    response = act(world, "leader", code, "transfer", to_unit=partner.identity_code)
+    assert response.status_code == 200, response.content
+    return code
+
+
 def _inbox(client, body: bytes, credential: str = PARTNER_CREDENTIAL, key: str = ""):
     headers = {"Authorization": f"Bearer {credential}"}
     if key:
@@ -71,10 +80,7 @@ def _as_partners_package(world, payload: dict[str, Any]) -> bytes:
 
 @time_machine.travel(MONDAY_9, tick=False)
 def test_a_transfer_to_a_partner_writes_its_package_and_waits_at_the_partner(world, partner):
-    code = _received(world)
-    response = act(world, "counter", code, "transfer", to_unit=partner.identity_code)
-    assert response.status_code == 200, response.content
-    assert response.json()["status"] == "in_process"
+    code = _transferred(world, partner)
     message = OutboxMessage.objects.get(kind=PACKAGE_KIND)
     assert message.destination == f"partner:{partner.identity_code}"
     assert message.ordering_key == f"dossier:{code}"
@@ -82,8 +88,21 @@ def test_a_transfer_to_a_partner_writes_its_package_and_waits_at_the_partner(wor
     assert message.payload["document"]["documents"][0]["requirement"] == "Giấy chứng sinh"
     dossier = Dossier.objects.get(code=code)
     assert dossier.current_unit_id == partner.agency_id
+    assert dossier.status == "in_process"
     # Nobody here works at the partner: no officer of ours can move the dossier on meanwhile.
-    assert act(world, "leader", code, "forward").status_code in (403, 404)
+    assert act(world, "leader", code, "forward").status_code == 403
+
+
+@time_machine.travel(MONDAY_9, tick=False)
+def test_a_dossier_is_not_transferred_to_a_partner_at_receipt(world, partner):
+    """A transfer at receipt would make the partner the deciding agency, and the result would never come
+    back here to be handed over."""
+    code = _received(world)
+    response = act(world, "counter", code, "transfer", to_unit=partner.identity_code)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["code"] == "partner_at_receipt"
+    assert Dossier.objects.get(code=code).status == "received"
+    assert not OutboxMessage.objects.exists()
 
 
 @time_machine.travel(MONDAY_9, tick=False)
@@ -91,17 +110,17 @@ def test_a_transfer_to_a_switched_off_partner_is_refused_and_nothing_is_written(
     partner.is_active = False
     partner.save()
     code = _received(world)
-    response = act(world, "counter", code, "transfer", to_unit=partner.identity_code)
+    act(world, "counter", code, "forward")
+    response = act(world, "leader", code, "transfer", to_unit=partner.identity_code)
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "to_unit"
-    assert Dossier.objects.get(code=code).status == "received"
+    assert response.json()["errors"][0]["code"] == "partner_inactive"
+    assert Dossier.objects.get(code=code).current_unit_id == world.department.pk
     assert not OutboxMessage.objects.exists()
 
 
 @time_machine.travel(MONDAY_9, tick=False)
 def test_the_inbox_registers_a_partners_dossier_once(world, partner, client):
-    code = _received(world)
-    act(world, "counter", code, "transfer", to_unit=partner.identity_code)
+    code = _transferred(world, partner)
     package = _as_partners_package(world, OutboxMessage.objects.get(kind=PACKAGE_KIND).payload)
 
     first = _inbox(client, package)
@@ -139,8 +158,7 @@ def test_a_malformed_package_gets_a_refusal_status_message(world, partner, clien
 
 @time_machine.travel(MONDAY_9, tick=False)
 def test_packages_in_another_agencys_name_or_for_nobody_here_are_refused(world, partner, client):
-    code = _received(world)
-    act(world, "counter", code, "transfer", to_unit=partner.identity_code)
+    _transferred(world, partner)
     payload = OutboxMessage.objects.get(kind=PACKAGE_KIND).payload
     # Our own package names us as the sender: not the partner whose credential came with it.
     impostor = _inbox(client, encode_package(package_from_payload(payload)))
@@ -161,8 +179,7 @@ def test_an_unknown_credential_is_401(world, partner, client):
 
 @time_machine.travel(MONDAY_9, tick=False)
 def test_a_dossier_from_a_partner_reports_its_progress_back(world, partner, client):
-    code = _received(world)
-    act(world, "counter", code, "transfer", to_unit=partner.identity_code)
+    code = _transferred(world, partner)
     _inbox(client, _as_partners_package(world, OutboxMessage.objects.get(kind=PACKAGE_KIND).payload))
     ours = Dossier.objects.get(origin=Origin.PARTNER)
     assert act(world, "counter_commune", ours.code, "forward").status_code == 200
@@ -188,8 +205,7 @@ def _status(world, code: str, status: StatusCode, description: str, sender: str 
 def test_a_partners_status_messages_join_the_history_and_its_result_hands_the_dossier_back(
     world, partner, client
 ):
-    code = _received(world)
-    act(world, "counter", code, "transfer", to_unit=partner.identity_code)
+    code = _transferred(world, partner)
 
     processing = _inbox(client, _status(world, code, StatusCode.PROCESSING, "Đang xử lý"), key="k1")
     repeated = _inbox(client, _status(world, code, StatusCode.PROCESSING, "Đang xử lý"), key="k1")
@@ -203,8 +219,10 @@ def test_a_partners_status_messages_join_the_history_and_its_result_hands_the_do
         ("06", "Đã xử lý xong: 12/KS"),
     ]
     assert dossier.status == "in_process"
-    # Back at the unit that transferred it, which carries on.
-    assert dossier.current_unit_id == world.centre.pk
+    # Back at the step that transferred it, which carries on.
+    assert dossier.current_unit_id == world.department.pk
+    assert dossier.current_step.name == "Thẩm định"
+    assert act(world, "specialist", code, "forward").status_code == 200
 
 
 @time_machine.travel(MONDAY_9, tick=False)
