@@ -50,12 +50,12 @@ def add_partner(
         problems.append(
             FieldProblem("inbox_url", "invalid", _("Give the partner's inbox as an http(s) URL."))
         )
-    generated = secrets.token_urlsafe(32) if inbound_credential is None else None
+    credential = inbound_credential if inbound_credential is not None else secrets.token_urlsafe(32)
     for field, value in (
         ("outbound_credential", outbound_credential),
-        ("inbound_credential", inbound_credential),
+        ("inbound_credential", credential),
     ):
-        if value is not None and len(value) < MIN_CREDENTIAL_LENGTH:
+        if len(value) < MIN_CREDENTIAL_LENGTH:
             problems.append(
                 FieldProblem(
                     field, "too_short", _("A credential has at least %d characters.") % MIN_CREDENTIAL_LENGTH
@@ -75,8 +75,6 @@ def add_partner(
                     _("Name the administrative unit of the agency by its code: it is not known here yet."),
                 )
             )
-    credential = inbound_credential if inbound_credential is not None else generated
-    assert credential is not None
     credential_hash = Partner.hash_credential(credential)
     if (
         Partner.objects.filter(inbound_credential_hash=credential_hash)
@@ -106,7 +104,7 @@ def add_partner(
                 "is_active": True,
             },
         )
-    return PartnerAdded(partner, created, generated)
+    return PartnerAdded(partner, created, credential if inbound_credential is None else None)
 
 
 def partners() -> list[Partner]:

@@ -11,6 +11,8 @@ A receives a birth registration, starts on it and transfers it to the department
 joins A's history), works on it and finishes its part; its status messages appear in A's history, and the
 dossier comes back to the step at A that transferred it, where A finishes, issues and hands over the one
 result. A malformed package gets a status message with the reason.
+
+Deselect with `-m "not deployments"`; it runs in `make test`, within about four minutes per database.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import re
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from motcua.core.tests.liveserver import (
     OFFICER,
@@ -36,6 +40,8 @@ from motcua.exchange.edxml.codec import StatusCode, decode_status
 
 WARD = "000.A1.01.H26"  # deployment A's agency: Phường Ba Đình's committee
 DEPARTMENT = "000.00.21.H26"  # deployment B's agency: the Department of Justice
+pytestmark = pytest.mark.deployments
+
 A_PRESENTS = "credential-deployment-a-presents-to-b"
 B_PRESENTS = "credential-deployment-b-presents-to-a"
 DELIVER = "from motcua.delivery.outbox import deliver_due; print(deliver_due().as_dict())"
