@@ -302,9 +302,24 @@ def _optional(parent: etree._Element, name: str, value: Any, path: str) -> None:
     _text(parent, name, str(value), path)
 
 
+# A preserved element is written back byte for byte (a signature's digest depends on its whitespace), so the
+# tree is indented while it holds a placeholder for each, and the elements replace them afterwards.
+_PRESERVED = "{urn:motcua:edxml:preserved}Element"
+
+
 def _extra(parent: etree._Element, extra: list[str], path: str) -> None:
     for raw in extra:
-        parent.append(_parse_fragment(raw, path))
+        _parse_fragment(raw, path)  # refuse a broken one while the path is known
+        etree.SubElement(parent, _PRESERVED).text = raw
+
+
+def _serialised(root: etree._Element) -> bytes:
+    etree.indent(root, space="  ")
+    for placeholder in list(root.iter(_PRESERVED)):
+        preserved = _parse_fragment(placeholder.text or "", "/")
+        preserved.tail = placeholder.tail
+        placeholder.getparent().replace(placeholder, preserved)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def _parse_fragment(raw: str, path: str) -> etree._Element:
@@ -595,7 +610,7 @@ def encode_package(package: Package) -> bytes:
         _text(item, "ContentTransferEncoded", base64.b64encode(attachment.data).decode("ascii"), item_path)
         _text(item, "AttachmentName", attachment.name, item_path)
     _extra(root, package.extra, "/edXML")
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    return _serialised(root)
 
 
 def encode_status(status: StatusMessage) -> bytes:
@@ -616,7 +631,7 @@ def encode_status(status: StatusMessage) -> bytes:
     if status.staff_info is not None:
         _write_staff_info(header, status.staff_info, path)
     _extra(header, status.extra, path)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    return _serialised(root)
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
@@ -669,8 +684,16 @@ def _is_ours(element: etree._Element) -> bool:
     return isinstance(element.tag, str) and etree.QName(element).namespace in _READ_NAMESPACES
 
 
-def _canonical(element: etree._Element) -> str:
-    return etree.tostring(element, method="c14n", exclusive=True, with_comments=False).decode()
+def _canonical(element: etree._Element, path: str) -> str:
+    try:
+        return etree.tostring(element, method="c14n", exclusive=True, with_comments=False).decode()
+    except etree.C14NError:
+        # Canonical XML refuses, for one, a relative namespace URI.
+        raise MalformedPackage(
+            _("The element %(name)s cannot be kept: it is not canonicalisable XML.")
+            % {"name": _local(element)},
+            f"{path}/{_local(element)}",
+        ) from None
 
 
 class _Reader:
@@ -773,7 +796,7 @@ class _Reader:
 
     def unknown(self) -> list[str]:
         return [
-            _canonical(child)
+            _canonical(child, self.path)
             for index, child in enumerate(self.element)
             if index not in self._used and isinstance(child.tag, str)
         ]

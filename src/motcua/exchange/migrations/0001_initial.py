@@ -5,49 +5,92 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('dossiers', '0007_dossier_origin'),
-        ('org', '0005_delegation_audit_append_only'),
+        ("catalog", "0001_initial"),
+        ("dossiers", "0007_dossier_origin"),
+        ("org", "0005_delegation_audit_append_only"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='AgencyMapping',
+            name="AgencyMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('national_code', models.CharField(db_index=True, max_length=64, verbose_name='unit code on the national portal')),
-                ('agency', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='national_mapping', to='org.agency')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "national_code",
+                    models.CharField(
+                        db_index=True, max_length=64, verbose_name="unit code on the national portal"
+                    ),
+                ),
+                (
+                    "agency",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="national_mapping",
+                        to="org.agency",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'agency on the national portal',
-                'verbose_name_plural': 'agencies on the national portal',
+                "verbose_name": "agency on the national portal",
+                "verbose_name_plural": "agencies on the national portal",
             },
         ),
         migrations.CreateModel(
-            name='NationalSync',
+            name="NationalSync",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('national_code', models.CharField(db_index=True, max_length=64)),
-                ('first_synced_at', models.DateTimeField()),
-                ('last_synced_at', models.DateTimeField()),
-                ('synced_status', models.CharField(max_length=2)),
-                ('dossier', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='national_sync', to='dossiers.dossier')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("national_code", models.CharField(db_index=True, max_length=64)),
+                ("first_synced_at", models.DateTimeField()),
+                ("last_synced_at", models.DateTimeField()),
+                ("synced_status", models.CharField(max_length=2)),
+                (
+                    "dossier",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="national_sync",
+                        to="dossiers.dossier",
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='ProcedureMapping',
+            name="ProcedureMapping",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('national_code', models.CharField(db_index=True, max_length=64, verbose_name='national procedure code')),
-                ('procedure', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, related_name='national_mapping', to='catalog.procedure')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "national_code",
+                    models.CharField(db_index=True, max_length=64, verbose_name="national procedure code"),
+                ),
+                (
+                    "procedure",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="national_mapping",
+                        to="catalog.procedure",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'procedure on the national portal',
-                'verbose_name_plural': 'procedures on the national portal',
+                "verbose_name": "procedure on the national portal",
+                "verbose_name_plural": "procedures on the national portal",
             },
         ),
     ]
