@@ -668,7 +668,7 @@ def _parse_document(data: bytes, max_bytes: int | None) -> etree._Element:
         line, column = error.position
         raise MalformedPackage(
             _("Not well-formed XML: %(message)s") % {"message": error.msg},
-            _("line %(line)s, column %(column)s") % {"line": line, "column": column},
+            f"line {line}, column {column}",
         ) from None
     if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
         raise MalformedPackage(_("A package may not carry a DTD (document type declaration)."))
@@ -1068,7 +1068,28 @@ def _read_business_document(body: _Reader) -> dict[str, Any] | None:
 
 def decode_package(data: bytes, *, max_bytes: int | None = None) -> Package:
     """Read an edXML package. Raises MalformedPackage (never an lxml error) naming why and where."""
-    root_element = _parse_document(data, max_bytes)
+    return _package(_parse_document(data, max_bytes), data, max_bytes)
+
+
+def decode_status(data: bytes, *, max_bytes: int | None = None) -> StatusMessage:
+    """Read an edXML status message. Raises MalformedPackage naming why and where."""
+    root = _parse_document(data, max_bytes)
+    status = _status_element(root)
+    if status is None:
+        raise MalformedPackage(
+            _("The root element is %(name)s, not Status.") % {"name": _local(root)}, f"/{_local(root)}"
+        )
+    return _status(status, data)
+
+
+def decode_message(data: bytes, *, max_bytes: int | None = None) -> Package | StatusMessage:
+    """A package or a status message, told apart by its root: what an inbox receives."""
+    root = _parse_document(data, max_bytes)
+    status = _status_element(root)
+    return _status(status, data) if status is not None else _package(root, data, max_bytes)
+
+
+def _package(root_element: etree._Element, data: bytes, max_bytes: int | None) -> Package:
     if not _is_ours(root_element) or _local(root_element) != "edXML":
         raise MalformedPackage(
             _("The root element is %(name)s, not edXML.") % {"name": _local(root_element)},
@@ -1113,22 +1134,19 @@ def decode_package(data: bytes, *, max_bytes: int | None = None) -> Package:
     )
 
 
-def _status_element(root: etree._Element) -> etree._Element:
-    """The `Status` element: the root, or (as some SDKs wrap it) inside edXML/edXMLEnvelope/edXMLHeader."""
-    if _is_ours(root) and _local(root) == "Status":
+def _status_element(root: etree._Element) -> etree._Element | None:
+    """The `Status` element: the root, or (as some SDKs wrap it) edXML/edXMLEnvelope/edXMLHeader/Status."""
+    if not _is_ours(root):
+        return None
+    if _local(root) == "Status":
         return root
-    if _is_ours(root) and _local(root) == "edXML":
-        envelope = _Reader(root, "/edXML").required("edXMLEnvelope")
-        header = _Reader(envelope, "/edXML/edXMLEnvelope").required("edXMLHeader")
-        return _Reader(header, "/edXML/edXMLEnvelope/edXMLHeader").required("Status")
-    raise MalformedPackage(
-        _("The root element is %(name)s, not Status.") % {"name": _local(root)}, f"/{_local(root)}"
-    )
+    element: etree._Element | None = root if _local(root) == "edXML" else None
+    for name in ("edXMLEnvelope", "edXMLHeader", "Status"):
+        element = _Reader(element, "").first(name) if element is not None else None
+    return element
 
 
-def decode_status(data: bytes, *, max_bytes: int | None = None) -> StatusMessage:
-    """Read an edXML status message. Raises MalformedPackage naming why and where."""
-    status = _status_element(_parse_document(data, max_bytes))
+def _status(status: etree._Element, data: bytes) -> StatusMessage:
     path = "/".join(["", *(_local(e) for e in reversed(list(status.iterancestors()))), "Status"])
     r = _Reader(_Reader(status, path).required("MessageHeader"), f"{path}/MessageHeader")
     code = r.code("StatusCode")
