@@ -166,6 +166,7 @@ def test_a_status_message_wrapped_in_an_envelope_and_with_a_code_we_do_not_list_
 
 
 def test_a_known_status_code_reads_as_its_meaning() -> None:
-    xml = b"""<Status><MessageHeader><From><OrganId>000.00.02.H27</OrganId></From>
+    xml = b"""<Status><MessageHeader><ResponseFor><DocumentId>d-1</DocumentId></ResponseFor>
+        <From><OrganId>000.00.02.H27</OrganId></From>
         <StatusCode>03</StatusCode><Timestamp>2026/12/08 10:00:00</Timestamp></MessageHeader></Status>"""
     assert decode_status(xml).known_status == StatusCode.RECEIVED

@@ -102,7 +102,7 @@ CASES = {
         "UBND-HN is not an agency identity code",
         f"{HEADER}/From/OrganId",
     ),
-    "no receiver": (package_xml(FROM), "at least one receiving organisation", f"{HEADER}/To"),
+    "no receiver": (package_xml(FROM), "At least one To element is required", f"{HEADER}/To"),
     "a receiver that is not an agency code": (
         package_xml(FROM + TO + "<To><OrganId>000.00.02</OrganId></To>"),
         "000.00.02 is not an agency identity code",
@@ -201,23 +201,27 @@ def test_a_package_over_the_size_limit_is_refused_unread(settings: pytest.Fixtur
         decode_status(b" " * 101)
 
 
+ANSWERED = "<ResponseFor><OrganId>000.00.01.H26</OrganId><DocumentId>d-1</DocumentId></ResponseFor>"
+SENT = "<StatusCode>03</StatusCode><Timestamp>2026/12/08 10:00:00</Timestamp>"
 STATUS_CASES = {
     "a code that is not two digits": (
-        "<StatusCode>X1</StatusCode><Timestamp>2026/12/08 10:00:00</Timestamp>",
+        ANSWERED + FROM + "<StatusCode>X1</StatusCode><Timestamp>2026/12/08 10:00:00</Timestamp>",
         "not a two-digit status code",
         "/Status/MessageHeader/StatusCode",
     ),
-    "no time": ("<StatusCode>03</StatusCode>", "not a time", "/Status/MessageHeader/Timestamp"),
-    "no sender": (None, "From is missing", "/Status/MessageHeader/From"),
+    "no time": (
+        ANSWERED + FROM + "<StatusCode>03</StatusCode>",
+        "not a time",
+        "/Status/MessageHeader/Timestamp",
+    ),
+    "no sender": (ANSWERED + SENT, "From is missing", "/Status/MessageHeader/From"),
+    "nothing it answers": (FROM + SENT, "ResponseFor is missing", "/Status/MessageHeader/ResponseFor"),
 }
 
 
 @pytest.mark.parametrize("case", STATUS_CASES)
 def test_a_malformed_status_message_is_refused_with_its_reason_and_place(case: str) -> None:
-    fields, reason, path = STATUS_CASES[case]
-    inner = (
-        FROM + fields if fields else "<StatusCode>03</StatusCode><Timestamp>2026/12/08 10:00:00</Timestamp>"
-    )
+    inner, reason, path = STATUS_CASES[case]
     with pytest.raises(MalformedPackage) as refused:
         decode_status(f"<Status><MessageHeader>{inner}</MessageHeader></Status>".encode())
     assert reason in refused.value.reason
@@ -242,7 +246,7 @@ GOOD = Package(
 @pytest.mark.parametrize(
     ("change", "reason", "path"),
     [
-        ({"header": dataclasses.replace(GOOD.header, to=[])}, "at least one receiving", f"{HEADER}/To"),
+        ({"header": dataclasses.replace(GOOD.header, to=[])}, "At least one To element", f"{HEADER}/To"),
         (
             {"header": dataclasses.replace(GOOD.header, from_=Organisation("H26"))},
             "H26 is not an agency identity code",
