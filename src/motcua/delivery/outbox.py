@@ -234,15 +234,18 @@ def next_wake_up(now: dt.datetime | None = None) -> dt.datetime | None:
         return moment
     pending = OutboxMessage.objects.filter(status=MessageStatus.PENDING)
     candidates = [
-        pending.filter(next_attempt_at__gt=moment).order_by("next_attempt_at").values_list(
-            "next_attempt_at", flat=True
-        ).first(),
-        DestinationState.objects.filter(
-            open_until__gt=moment, destination__in=pending.values("destination")
-        ).order_by("open_until").values_list("open_until", flat=True).first(),
-        pending.filter(claimed_until__gt=moment).order_by("claimed_until").values_list(
-            "claimed_until", flat=True
-        ).first(),
+        pending.filter(next_attempt_at__gt=moment)
+        .order_by("next_attempt_at")
+        .values_list("next_attempt_at", flat=True)
+        .first(),
+        DestinationState.objects.filter(open_until__gt=moment, destination__in=pending.values("destination"))
+        .order_by("open_until")
+        .values_list("open_until", flat=True)
+        .first(),
+        pending.filter(claimed_until__gt=moment)
+        .order_by("claimed_until")
+        .values_list("claimed_until", flat=True)
+        .first(),
     ]
     times = [time for time in candidates if time is not None]
     return min(times) if times else None
@@ -338,7 +341,8 @@ def summary() -> list[DestinationSummary]:
                 dead=row["dead"],
                 delivered=row["delivered"],
                 last_error=(state.last_error if state and state.last_error else last_error) or "",
-                breaker_open_until=state.open_until if state and state.open_until and state.open_until > now
+                breaker_open_until=state.open_until
+                if state and state.open_until and state.open_until > now
                 else None,
                 last_success_at=state.last_success_at if state else None,
             )

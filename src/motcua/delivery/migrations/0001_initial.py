@@ -6,46 +6,77 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='DestinationState',
+            name="DestinationState",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('destination', models.CharField(max_length=100, unique=True)),
-                ('consecutive_failures', models.PositiveIntegerField(default=0)),
-                ('open_until', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('last_failure_at', models.DateTimeField(blank=True, null=True)),
-                ('last_success_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("destination", models.CharField(max_length=100, unique=True)),
+                ("consecutive_failures", models.PositiveIntegerField(default=0)),
+                ("open_until", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("last_failure_at", models.DateTimeField(blank=True, null=True)),
+                ("last_success_at", models.DateTimeField(blank=True, null=True)),
             ],
         ),
         migrations.CreateModel(
-            name='OutboxMessage',
+            name="OutboxMessage",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('destination', models.CharField(help_text='Who receives it: dvcqg, partner:<code>.', max_length=100)),
-                ('kind', models.CharField(help_text='What it is, which names the sender that delivers it.', max_length=64)),
-                ('ordering_key', models.CharField(blank=True, max_length=100)),
-                ('idempotency_key', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('payload', models.JSONField()),
-                ('status', models.CharField(choices=[('pending', 'Pending'), ('delivered', 'Delivered'), ('dead', 'Not deliverable')], default='pending', max_length=16)),
-                ('attempts', models.PositiveIntegerField(default=0)),
-                ('next_attempt_at', models.DateTimeField()),
-                ('claimed_until', models.DateTimeField(blank=True, null=True)),
-                ('last_error', models.TextField(blank=True)),
-                ('answer', models.JSONField(blank=True, null=True)),
-                ('created_at', models.DateTimeField()),
-                ('delivered_at', models.DateTimeField(blank=True, null=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "destination",
+                    models.CharField(help_text="Who receives it: dvcqg, partner:<code>.", max_length=100),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        help_text="What it is, which names the sender that delivers it.", max_length=64
+                    ),
+                ),
+                ("ordering_key", models.CharField(blank=True, max_length=100)),
+                ("idempotency_key", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("payload", models.JSONField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Pending"),
+                            ("delivered", "Delivered"),
+                            ("dead", "Not deliverable"),
+                        ],
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("attempts", models.PositiveIntegerField(default=0)),
+                ("next_attempt_at", models.DateTimeField()),
+                ("claimed_until", models.DateTimeField(blank=True, null=True)),
+                ("last_error", models.TextField(blank=True)),
+                ("answer", models.JSONField(blank=True, null=True)),
+                ("created_at", models.DateTimeField()),
+                ("delivered_at", models.DateTimeField(blank=True, null=True)),
             ],
             options={
-                'ordering': ['id'],
-                'indexes': [models.Index(fields=['status', 'next_attempt_at'], name='outbox_due'), models.Index(fields=['ordering_key', 'id'], name='outbox_order'), models.Index(fields=['destination', 'status'], name='outbox_destination')],
+                "ordering": ["id"],
+                "indexes": [
+                    models.Index(fields=["status", "next_attempt_at"], name="outbox_due"),
+                    models.Index(fields=["ordering_key", "id"], name="outbox_order"),
+                    models.Index(fields=["destination", "status"], name="outbox_destination"),
+                ],
             },
         ),
     ]

@@ -5,37 +5,48 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0001_initial'),
-        ('dossiers', '0006_event_hash_chain'),
-        ('org', '0005_delegation_audit_append_only'),
+        ("catalog", "0001_initial"),
+        ("dossiers", "0006_event_hash_chain"),
+        ("org", "0005_delegation_audit_append_only"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='dossier',
-            name='origin',
-            field=models.CharField(choices=[('own', 'This system'), ('national_portal', 'National Public Service Portal'), ('partner', 'Partner agency')], default='own', max_length=16),
+            model_name="dossier",
+            name="origin",
+            field=models.CharField(
+                choices=[
+                    ("own", "This system"),
+                    ("national_portal", "National Public Service Portal"),
+                    ("partner", "Partner agency"),
+                ],
+                default="own",
+                max_length=16,
+            ),
         ),
         migrations.AddField(
-            model_name='dossier',
-            name='origin_code',
+            model_name="dossier",
+            name="origin_code",
             field=models.CharField(blank=True, max_length=64),
         ),
         migrations.AddField(
-            model_name='dossier',
-            name='origin_party',
+            model_name="dossier",
+            name="origin_party",
             field=models.CharField(blank=True, max_length=35),
         ),
         migrations.AddField(
-            model_name='dossier',
-            name='vneid_verified',
+            model_name="dossier",
+            name="vneid_verified",
             field=models.BooleanField(default=False),
         ),
         migrations.AddConstraint(
-            model_name='dossier',
-            constraint=models.UniqueConstraint(condition=models.Q(('origin_code', ''), _negated=True), fields=('origin', 'origin_party', 'origin_code'), name='dossier_origin_once'),
+            model_name="dossier",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("origin_code", ""), _negated=True),
+                fields=("origin", "origin_party", "origin_code"),
+                name="dossier_origin_once",
+            ),
         ),
     ]

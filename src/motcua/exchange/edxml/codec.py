@@ -76,9 +76,9 @@ class BussinessDocType(IntegerChoices):
     """What a package does to a document (§9.3); the standard's spelling of "business" is kept."""
 
     NEW = 0, gettext_lazy("New document")
-    REVOKE = 1, gettext_lazy("Revocation")
-    UPDATE = 2, gettext_lazy("Update")
-    REPLACE = 3, gettext_lazy("Replacement")
+    REVOKE = 1, gettext_lazy("Revocation of a document")
+    UPDATE = 2, gettext_lazy("Update of a document")
+    REPLACE = 3, gettext_lazy("Replacement of a document")
 
 
 # ---- the blocks ------------------------------------------------------------------------------------------
