@@ -50,7 +50,7 @@ lint: install
 	$(BIN)/ruff format --check src bench
 
 typecheck: install
-	$(BIN)/mypy -p motcua.core -p motcua.worktime -m motcua.org.services -m motcua.org.selectors -m motcua.org.auth -m motcua.dossiers.api \
+	$(BIN)/mypy -p motcua.core -p motcua.delivery -p motcua.exchange -p motcua.worktime -m motcua.org.services -m motcua.org.selectors -m motcua.org.auth -m motcua.dossiers.api \
 		-m motcua.dossiers.lifecycle -m motcua.dossiers.domain_events \
 		-m motcua.catalog.services -m motcua.catalog.importer -p motcua.dossiers.services -m motcua.dossiers.policy -m motcua.dossiers.applicants -m motcua.dossiers.inbox -m motcua.dossiers.punctuality -m motcua.dossiers.timing -m motcua.demo.simulation \
 		-m motcua.org.accounts -p motcua.printing -m motcua.portal.applications -m motcua.portal.my_dossiers -m motcua.catalog.eform -m motcua.catalog.widgets \

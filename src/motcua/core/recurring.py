@@ -14,11 +14,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 from django_tasks import TaskResultStatus
 from django_tasks.base import Task
 from django_tasks_db.backend import DatabaseBackend
-from django_tasks_db.models import DBTaskResult
+from django_tasks_db.models import DBTaskResult, get_date_max
 
 # Any constant naming this lock among the application's advisory locks on PostgreSQL.
 SCHEDULE_LOCK = 7_041_001
@@ -58,7 +59,8 @@ def queue_once(
         queued = DBTaskResult.objects.filter(task_path=task.module_path, status=TaskResultStatus.READY)
         if unless_queued_by_then:
             by_then = run_after or timezone.now()
-            queued = queued.filter(run_after__lte=by_then) | queued.filter(run_after__isnull=True)
+            # The backend stores "as soon as possible" as the largest date.
+            queued = queued.filter(Q(run_after__lte=by_then) | Q(run_after=get_date_max()))
         if queued.exists():
             return False
         (task.using(run_after=run_after) if run_after is not None else task).enqueue()

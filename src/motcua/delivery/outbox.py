@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -291,6 +292,16 @@ def _make_due(ids: list[int], now: dt.datetime) -> None:
     )
 
 
+def purge_delivered(now: dt.datetime | None = None) -> int:
+    """Delete the messages delivered more than MOTCUA_OUTBOX_RETENTION_DAYS ago: their payloads hold personal
+    data, and what the receiver accepted is kept where it matters (the national portal's sync record)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.MOTCUA_OUTBOX_RETENTION_DAYS)
+    deleted, _by_model = OutboxMessage.objects.filter(
+        status=MessageStatus.DELIVERED, delivered_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 def _wake() -> None:
     from motcua.delivery.tasks import wake_worker
 
@@ -314,10 +325,10 @@ def summary() -> list[DestinationSummary]:
     counts = (
         OutboxMessage.objects.values("destination")
         .annotate(
-            pending=Count("pk", filter=Q(status=MessageStatus.PENDING, attempts=0)),
-            failing=Count("pk", filter=Q(status=MessageStatus.PENDING, attempts__gt=0)),
-            dead=Count("pk", filter=Q(status=MessageStatus.DEAD)),
-            delivered=Count("pk", filter=Q(status=MessageStatus.DELIVERED)),
+            pending_count=Count("pk", filter=Q(status=MessageStatus.PENDING, attempts=0)),
+            failing_count=Count("pk", filter=Q(status=MessageStatus.PENDING, attempts__gt=0)),
+            dead_count=Count("pk", filter=Q(status=MessageStatus.DEAD)),
+            delivered_count=Count("pk", filter=Q(status=MessageStatus.DELIVERED)),
         )
         .order_by("destination")
     )
@@ -336,10 +347,10 @@ def summary() -> list[DestinationSummary]:
         result.append(
             DestinationSummary(
                 destination=row["destination"],
-                pending=row["pending"],
-                failing=row["failing"],
-                dead=row["dead"],
-                delivered=row["delivered"],
+                pending=row["pending_count"],
+                failing=row["failing_count"],
+                dead=row["dead_count"],
+                delivered=row["delivered_count"],
                 last_error=(state.last_error if state and state.last_error else last_error) or "",
                 breaker_open_until=state.open_until
                 if state and state.open_until and state.open_until > now

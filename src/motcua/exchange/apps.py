@@ -6,3 +6,6 @@ class ExchangeConfig(AppConfig):
     name = "motcua.exchange"
     label = "exchange"
     verbose_name = _("Exchange with other systems")
+
+    def ready(self) -> None:
+        from motcua.exchange import checks  # noqa: F401  (registers the check of the MOTCUA_DVCQG_* settings)

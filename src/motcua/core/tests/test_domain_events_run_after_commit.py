@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.db import transaction
 
-from motcua.core.domain_events import DomainEvent, publish, subscribe, unsubscribe
+from motcua.core.domain_events import DomainEvent, publish, subscribe, subscribe_in_transaction, unsubscribe
 
 
 @dataclass(frozen=True)
@@ -76,3 +76,37 @@ def test_a_failing_subscriber_is_logged_and_the_others_still_hear(
         unsubscribe(Rang, heard_after.append)
     assert heard == heard_after == [Rang("noon")]
     assert "broken failed on Rang" in caplog.text
+
+
+@pytest.fixture
+def written() -> Iterator[list[DomainEvent]]:
+    rows: list[DomainEvent] = []
+    subscribe_in_transaction(Rang)(rows.append)
+    yield rows
+    unsubscribe(Rang, rows.append)
+
+
+def test_an_in_transaction_subscriber_hears_at_once_before_the_commit(db, written, heard):
+    with transaction.atomic():
+        publish(RangTwice("dusk"))
+        assert written == [RangTwice("dusk")]
+        assert heard == []
+
+
+def test_an_in_transaction_subscriber_that_fails_rolls_the_change_back(
+    db, django_capture_on_commit_callbacks
+):
+    def refuse(event: DomainEvent) -> None:
+        raise ValueError("the outbox row could not be written")
+
+    subscribe_in_transaction(Rang)(refuse)
+    try:
+        with (
+            django_capture_on_commit_callbacks(execute=True) as callbacks,
+            pytest.raises(ValueError, match="outbox row"),
+            transaction.atomic(),
+        ):
+            publish(Rang("noon"))
+    finally:
+        unsubscribe(Rang, refuse)
+    assert callbacks == []

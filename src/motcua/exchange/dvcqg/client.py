@@ -90,16 +90,18 @@ class PortalClient:
 
     def _current_session(self) -> str:
         with self._lock:
-            if self._session is None:
-                self._session = self._log_in()
-            return self._session
+            session = self._session
+            if session is None:
+                session = self._session = self._log_in()
+            return session
 
     def _renew_session(self, expired: str) -> str:
         with self._lock:
+            session = self._session
             # Another thread may have renewed it while this one waited for the lock.
-            if self._session in (None, expired):
-                self._session = self._log_in()
-            return self._session
+            if session is None or session == expired:
+                session = self._session = self._log_in()
+            return session
 
     def _log_in(self) -> str:
         answer = self._post(
