@@ -65,7 +65,7 @@ typecheck: install
 		-p motcua.privacy -m motcua.backoffice.views_audit -m motcua.portal.views_data \
 		-m motcua.org.signin -m motcua.org.twofactor -m motcua.org.mail_limits -m motcua.org.passwords \
 		-m motcua.org.api_token -m motcua.backoffice.twofactor_gate -m motcua.backoffice.views_twofactor \
-		-p motcua.audit -m motcua.dossiers.chain -p motcua.exchange.edxml -m motcua.exchange.management.commands.edxml
+		-p motcua.audit -m motcua.dossiers.chain
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:
