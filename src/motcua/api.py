@@ -6,6 +6,7 @@ from motcua.core.input import StrictJSONParser
 from motcua.core.openapi import DocumentedAPI
 from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.exchange.api import router as edxml_router
 from motcua.org.api import delegations_router
 from motcua.org.api import router as org_router
 from motcua.org.api_token import router as token_router
@@ -39,3 +40,4 @@ api.add_router("/audit", audit_router)
 api.add_router("/stats", report_router)
 api.add_router("/stats", indicators_router)
 api.add_router("/verify", verify_router)
+api.add_router("/edxml", edxml_router)
