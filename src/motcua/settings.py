@@ -273,6 +273,10 @@ MOTCUA_OUTBOX_MAX_DELAY_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_MAX_DELAY_SE
 MOTCUA_OUTBOX_BREAKER_THRESHOLD = int(os.environ.get("MOTCUA_OUTBOX_BREAKER_THRESHOLD", "5"))
 MOTCUA_OUTBOX_BREAKER_COOLDOWN_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_BREAKER_COOLDOWN_SECONDS", "60"))
 MOTCUA_OUTBOX_LEASE_SECONDS = int(os.environ.get("MOTCUA_OUTBOX_LEASE_SECONDS", "120"))
+# Delivered messages hold personal data: they are purged after this many days (`motcua purge`, the scan), as
+# are the rows the background tasks leave behind.
+MOTCUA_OUTBOX_RETENTION_DAYS = int(os.environ.get("MOTCUA_OUTBOX_RETENTION_DAYS", "30"))
+MOTCUA_TASK_RESULTS_RETENTION_DAYS = int(os.environ.get("MOTCUA_TASK_RESULTS_RETENTION_DAYS", "7"))
 
 # The National Public Service Portal (DVCQG, docs/integrations/dvcqg.md). Without a URL, synchronisation is
 # off and nothing is queued for it. The paths, the unit code and the name of the service listing new dossiers

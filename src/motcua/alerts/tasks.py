@@ -14,8 +14,8 @@ from django_tasks import task
 
 from motcua.alerts.config import alert_config
 from motcua.alerts.services import scan_deadlines
-from motcua.core.idempotency import purge_expired
 from motcua.core.recurring import queue_once
+from motcua.core.retention import purge_all
 
 
 @task()
@@ -24,8 +24,8 @@ def scan_deadlines_task() -> dict[str, Any]:
     # chain; scans are idempotent, so one overlapping the next costs time, never a duplicate warning.
     schedule_scan(timezone.now() + alert_config().interval)
     result = scan_deadlines(timezone.now()).as_dict()
-    # The worker's one periodic job also purges what has outlived its retention (`motcua purge` by hand).
-    result["expired_idempotency_answers"] = purge_expired()
+    # The worker's periodic scan also purges what has outlived its retention (`motcua purge` by hand).
+    result["purged"] = purge_all()
     return result
 
 

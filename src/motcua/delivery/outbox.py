@@ -26,6 +26,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import connection, transaction
 from django.db.models import Count, Exists, OuterRef, Q
@@ -289,6 +290,16 @@ def _make_due(ids: list[int], now: dt.datetime) -> None:
     DestinationState.objects.filter(destination__in=destinations).update(
         open_until=None, consecutive_failures=0
     )
+
+
+def purge_delivered(now: dt.datetime | None = None) -> int:
+    """Delete the messages delivered more than MOTCUA_OUTBOX_RETENTION_DAYS ago: their payloads hold personal
+    data, and what the receiver accepted is kept where it matters (the national portal's sync record)."""
+    cutoff = (now or timezone.now()) - dt.timedelta(days=settings.MOTCUA_OUTBOX_RETENTION_DAYS)
+    deleted, _by_model = OutboxMessage.objects.filter(
+        status=MessageStatus.DELIVERED, delivered_at__lt=cutoff
+    ).delete()
+    return deleted
 
 
 def _wake() -> None:

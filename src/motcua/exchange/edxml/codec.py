@@ -19,9 +19,9 @@ import datetime as dt
 import io
 import json
 import zipfile
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from django.conf import settings
 from django.db.models import IntegerChoices, TextChoices
@@ -76,9 +76,9 @@ class BussinessDocType(IntegerChoices):
     """What a package does to a document (§9.3); the standard's spelling of "business" is kept."""
 
     NEW = 0, gettext_lazy("New document")
-    REVOKE = 1, gettext_lazy("Revocation")
-    UPDATE = 2, gettext_lazy("Update")
-    REPLACE = 3, gettext_lazy("Replacement")
+    REVOKE = 1, gettext_lazy("Revocation of a document")
+    UPDATE = 2, gettext_lazy("Update of a document")
+    REPLACE = 3, gettext_lazy("Replacement of a document")
 
 
 # ---- the blocks ------------------------------------------------------------------------------------------
@@ -187,7 +187,7 @@ class StaffInfo:
 
 @dataclass
 class Receiver:
-    receiver_type: int
+    receiver_type: int | None
     organ_id: str
     extra: list[str] = field(default_factory=list)
 
@@ -267,7 +267,137 @@ class StatusMessage:
 
 # ---- writing ---------------------------------------------------------------------------------------------
 
+# ---- the schema: each block's elements in the standard's order, one table for writing and reading ----------
+
 _Block = TypeVar("_Block")
+
+TEXT, CODE, IDENTITY, INTEGER, DATE, TIMESTAMP, BOOL = (
+    "text",
+    "code",
+    "identity",
+    "integer",
+    "date",
+    "timestamp",
+    "bool",
+)
+DOC_TYPE, STATUS_CODE = "doc_type", "status_code"
+TEXTS, CODES = "texts", "codes"  # "Container/Item": a list of texts (codes: read without surrounding spaces)
+BLOCK, BLOCKS = "block", "blocks"  # a nested block, or repeated ones ("Container/Item" when wrapped)
+
+
+@dataclass(frozen=True)
+class _Field:
+    element: str
+    attribute: str
+    kind: str = TEXT
+    block: type | None = None
+    required: bool = False
+
+
+_SCHEMA: dict[type, tuple[_Field, ...]] = {
+    Organisation: (
+        _Field("OrganId", "organ_id", IDENTITY),
+        _Field("OrganizationInCharge", "organization_in_charge"),
+        _Field("OrganName", "organ_name"),
+        _Field("OrganAdd", "organ_add"),
+        _Field("Email", "email"),
+        _Field("Telephone", "telephone"),
+        _Field("Fax", "fax"),
+        _Field("Website", "website"),
+    ),
+    CodeInfo: (_Field("CodeNumber", "code_number"), _Field("CodeNotation", "code_notation")),
+    PromulgationInfo: (_Field("Place", "place"), _Field("PromulgationDate", "promulgation_date", DATE)),
+    DocumentType: (
+        _Field("Type", "type", INTEGER),
+        _Field("TypeDetail", "type_detail"),
+        _Field("TypeName", "type_name"),
+    ),
+    SignerInfo: (
+        _Field("Competence", "competence"),
+        _Field("Position", "position"),
+        _Field("FullName", "full_name"),
+    ),
+    OtherInfo: (
+        _Field("Priority", "priority", INTEGER),
+        _Field("SphereOfPromulgation", "sphere_of_promulgation"),
+        _Field("TyperNotation", "typer_notation"),
+        _Field("PromulgationAmount", "promulgation_amount", INTEGER),
+        _Field("PageAmount", "page_amount", INTEGER),
+        _Field("Appendixes/Appendix", "appendixes", TEXTS),
+    ),
+    ResponseFor: (
+        _Field("OrganId", "organ_id", CODE),
+        _Field("Code", "code"),
+        _Field("PromulgationDate", "promulgation_date", DATE),
+        _Field("DocumentId", "document_id", CODE),
+    ),
+    MessageHeader: (
+        _Field("From", "from_", BLOCK, Organisation, required=True),
+        _Field("To", "to", BLOCKS, Organisation, required=True),
+        _Field("Code", "code", BLOCK, CodeInfo),
+        _Field("PromulgationInfo", "promulgation_info", BLOCK, PromulgationInfo),
+        _Field("DocumentType", "document_type", BLOCK, DocumentType),
+        _Field("Subject", "subject"),
+        _Field("Content", "content"),
+        _Field("SignerInfo", "signer_info", BLOCK, SignerInfo),
+        _Field("DueDate", "due_date", DATE),
+        _Field("ToPlaces/Place", "to_places", TEXTS),
+        _Field("OtherInfo", "other_info", BLOCK, OtherInfo),
+        _Field("ResponseFor", "response_for", BLOCKS, ResponseFor),
+        _Field("SteeringType", "steering_type", INTEGER),
+        _Field("DocumentId", "document_id", CODE),
+    ),
+    TraceHeader: (_Field("OrganId", "organ_id", CODE), _Field("Timestamp", "timestamp", TIMESTAMP)),
+    StaffInfo: (
+        _Field("Department", "department"),
+        _Field("Staff", "staff"),
+        _Field("Mobile", "mobile"),
+        _Field("Email", "email"),
+    ),
+    Receiver: (_Field("ReceiverType", "receiver_type", INTEGER), _Field("OrganId", "organ_id", CODE)),
+    BussinessDocumentInfo: (
+        _Field("DocumentInfo", "document_info"),
+        _Field("DocumentReceiver", "document_receiver"),
+        _Field("ReceiverList/Receiver", "receivers", BLOCKS, Receiver),
+    ),
+    ReplacementInfo: (
+        _Field("DocumentId", "document_id", CODE),
+        _Field("OrganIdList/OrganId", "organ_ids", CODES),
+    ),
+    Bussiness: (
+        _Field("BussinessDocType", "doc_type", DOC_TYPE),
+        _Field("BussinessDocReason", "doc_reason"),
+        _Field("DocumentId", "document_id", CODE),
+        _Field("BussinessDocumentInfo", "document_info", BLOCK, BussinessDocumentInfo),
+        _Field("StaffInfo", "staff_info", BLOCK, StaffInfo),
+        _Field("Paper", "paper", BOOL),
+        _Field("ReplacementInfoList/ReplacementInfo", "replacements", BLOCKS, ReplacementInfo),
+    ),
+    # The status message's MessageHeader (§9.4).
+    StatusMessage: (
+        _Field("ResponseFor", "response_for", BLOCK, ResponseFor, required=True),
+        _Field("From", "from_", BLOCK, Organisation, required=True),
+        _Field("StatusCode", "status_code", STATUS_CODE),
+        _Field("Description", "description"),
+        _Field("Timestamp", "timestamp", TIMESTAMP),
+        _Field("StaffInfo", "staff_info", BLOCK, StaffInfo),
+    ),
+}
+
+
+def _wrapped(element: str) -> tuple[str | None, str]:
+    """("Container", "Item") for a wrapped list, (None, "Item") for one repeated in place."""
+    container, _slash, item = element.rpartition("/")
+    return container or None, item
+
+
+def _at_least_one(name: str, path: str) -> MalformedPackage:
+    return MalformedPackage(
+        _("At least one %(name)s element is required.") % {"name": name}, f"{path}/{name}"
+    )
+
+
+# ---- writing ---------------------------------------------------------------------------------------------
 
 
 def _tag(name: str) -> str:
@@ -290,21 +420,36 @@ def _text(parent: etree._Element, name: str, value: str, path: str) -> etree._El
     return child
 
 
-def _optional(parent: etree._Element, name: str, value: Any, path: str) -> None:
-    if value is None:
-        return
+def _written(value: Any) -> str:
     if isinstance(value, dt.datetime):
-        value = value.strftime(TIMESTAMP_FORMAT)
-    elif isinstance(value, dt.date):
-        value = value.strftime(DATE_FORMAT)
-    elif isinstance(value, bool):
-        value = "1" if value else "0"
-    _text(parent, name, str(value), path)
+        return value.strftime(TIMESTAMP_FORMAT)
+    if isinstance(value, dt.date):
+        return value.strftime(DATE_FORMAT)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    if isinstance(value, int):
+        return str(int(value))  # an IntegerChoices member too
+    return str(value)
+
+
+# A preserved element is written back byte for byte (a signature's digest depends on its whitespace), so the
+# tree is indented while it holds a placeholder for each, and the elements replace them afterwards.
+_PRESERVED = "{urn:motcua:edxml:preserved}Element"
 
 
 def _extra(parent: etree._Element, extra: list[str], path: str) -> None:
     for raw in extra:
-        parent.append(_parse_fragment(raw, path))
+        _parse_fragment(raw, path)  # refuse a broken one while the path is known
+        etree.SubElement(parent, _PRESERVED).text = raw
+
+
+def _serialised(root: etree._Element) -> bytes:
+    etree.indent(root, space="  ")
+    for placeholder in list(root.iter(_PRESERVED)):
+        preserved = _parse_fragment(placeholder.text or "", "/")
+        preserved.tail = placeholder.tail
+        placeholder.getparent().replace(placeholder, preserved)
+    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8"))
 
 
 def _parse_fragment(raw: str, path: str) -> etree._Element:
@@ -319,193 +464,41 @@ def _check_identity(code: str, path: str) -> None:
         raise MalformedPackage(why, path)
 
 
-def _write_organisation(parent: etree._Element, name: str, org: Organisation, path: str) -> None:
-    path = f"{path}/{name}"
-    _check_identity(org.organ_id, f"{path}/OrganId")
-    el = _element(parent, name)
-    for child, value in (
-        ("OrganId", org.organ_id),
-        ("OrganizationInCharge", org.organization_in_charge),
-        ("OrganName", org.organ_name),
-        ("OrganAdd", org.organ_add),
-        ("Email", org.email),
-        ("Telephone", org.telephone),
-        ("Fax", org.fax),
-        ("Website", org.website),
-    ):
-        _text(el, child, value, path)
-    _extra(el, org.extra, path)
+def _write_block(parent: etree._Element, name: str, block: Any, parent_path: str) -> None:
+    path = f"{parent_path}/{name}"
+    element = _element(parent, name)
+    for spec in _SCHEMA[type(block)]:
+        _write_field(element, spec, getattr(block, spec.attribute), path)
+    _extra(element, block.extra, path)
 
 
-def _write_fields(
-    parent: etree._Element, name: str, fields: Iterable[tuple[str, Any]], extra: list[str], path: str
-) -> etree._Element:
-    path = f"{path}/{name}"
-    el = _element(parent, name)
-    for child, value in fields:
-        _optional(el, child, value, path)
-    _extra(el, extra, path)
-    return el
-
-
-def _write_response_for(parent: etree._Element, rf: ResponseFor, path: str) -> None:
-    _write_fields(
-        parent,
-        "ResponseFor",
-        (
-            ("OrganId", rf.organ_id),
-            ("Code", rf.code),
-            ("PromulgationDate", rf.promulgation_date),
-            ("DocumentId", rf.document_id),
-        ),
-        rf.extra,
-        path,
-    )
-
-
-def _write_staff_info(parent: etree._Element, staff: StaffInfo, path: str) -> None:
-    _write_fields(
-        parent,
-        "StaffInfo",
-        (
-            ("Department", staff.department),
-            ("Staff", staff.staff),
-            ("Mobile", staff.mobile),
-            ("Email", staff.email),
-        ),
-        staff.extra,
-        path,
-    )
-
-
-def _write_message_header(parent: etree._Element, h: MessageHeader, path: str) -> None:
-    path = f"{path}/MessageHeader"
-    if not h.to:
-        raise MalformedPackage(_("A package needs at least one receiving organisation (To)."), f"{path}/To")
-    el = _element(parent, "MessageHeader")
-    _write_organisation(el, "From", h.from_, path)
-    for to in h.to:
-        _write_organisation(el, "To", to, path)
-    if h.code is not None:
-        _write_fields(
-            el,
-            "Code",
-            (("CodeNumber", h.code.code_number), ("CodeNotation", h.code.code_notation)),
-            h.code.extra,
-            path,
+def _write_field(element: etree._Element, spec: _Field, value: Any, path: str) -> None:
+    container, item = _wrapped(spec.element)
+    if spec.kind == BLOCK:
+        if value is not None:
+            _write_block(element, spec.element, value, path)
+    elif spec.kind in (BLOCKS, TEXTS, CODES):
+        if spec.required and not value:
+            raise _at_least_one(item, path)
+        if not value:
+            return
+        target, target_path = (
+            (_element(element, container), f"{path}/{container}") if container else (element, path)
         )
-    if h.promulgation_info is not None:
-        info = h.promulgation_info
-        _write_fields(
-            el,
-            "PromulgationInfo",
-            (("Place", info.place), ("PromulgationDate", info.promulgation_date)),
-            info.extra,
-            path,
-        )
-    if h.document_type is not None:
-        kind = h.document_type
-        _write_fields(
-            el,
-            "DocumentType",
-            (("Type", kind.type), ("TypeDetail", kind.type_detail), ("TypeName", kind.type_name)),
-            kind.extra,
-            path,
-        )
-    _text(el, "Subject", h.subject, path)
-    _text(el, "Content", h.content, path)
-    if h.signer_info is not None:
-        signer = h.signer_info
-        _write_fields(
-            el,
-            "SignerInfo",
-            (
-                ("Competence", signer.competence),
-                ("Position", signer.position),
-                ("FullName", signer.full_name),
-            ),
-            signer.extra,
-            path,
-        )
-    _optional(el, "DueDate", h.due_date, path)
-    if h.to_places:
-        places = _element(el, "ToPlaces")
-        for place in h.to_places:
-            _text(places, "Place", place, f"{path}/ToPlaces")
-    if h.other_info is not None:
-        other = h.other_info
-        other_el = _write_fields(
-            el,
-            "OtherInfo",
-            (
-                ("Priority", other.priority),
-                ("SphereOfPromulgation", other.sphere_of_promulgation),
-                ("TyperNotation", other.typer_notation),
-                ("PromulgationAmount", other.promulgation_amount),
-                ("PageAmount", other.page_amount),
-            ),
-            [],
-            path,
-        )
-        if other.appendixes:
-            appendixes = _element(other_el, "Appendixes")
-            for appendix in other.appendixes:
-                _text(appendixes, "Appendix", appendix, f"{path}/OtherInfo/Appendixes")
-        _extra(other_el, other.extra, f"{path}/OtherInfo")
-    for rf in h.response_for:
-        _write_response_for(el, rf, path)
-    _optional(el, "SteeringType", h.steering_type, path)
-    _text(el, "DocumentId", h.document_id, path)
-    _extra(el, h.extra, path)
-
-
-def _write_bussiness(parent: etree._Element, b: Bussiness, parent_path: str) -> None:
-    path = f"{parent_path}/Bussiness"
-    el = _write_fields(
-        parent,
-        "Bussiness",
-        (
-            ("BussinessDocType", int(b.doc_type)),
-            ("BussinessDocReason", b.doc_reason),
-            ("DocumentId", b.document_id),
-        ),
-        [],
-        parent_path,
-    )
-    if b.document_info is not None:
-        info = b.document_info
-        info_el = _write_fields(
-            el,
-            "BussinessDocumentInfo",
-            (("DocumentInfo", info.document_info), ("DocumentReceiver", info.document_receiver)),
-            [],
-            path,
-        )
-        if info.receivers:
-            receivers = _element(info_el, "ReceiverList")
-            for receiver in info.receivers:
-                _write_fields(
-                    receivers,
-                    "Receiver",
-                    (("ReceiverType", receiver.receiver_type), ("OrganId", receiver.organ_id)),
-                    receiver.extra,
-                    f"{path}/BussinessDocumentInfo/ReceiverList",
-                )
-        _extra(info_el, info.extra, f"{path}/BussinessDocumentInfo")
-    if b.staff_info is not None:
-        _write_staff_info(el, b.staff_info, path)
-    _optional(el, "Paper", b.paper, path)
-    if b.replacements:
-        replacements = _element(el, "ReplacementInfoList")
-        for replacement in b.replacements:
-            item_path = f"{path}/ReplacementInfoList/ReplacementInfo"
-            item = _element(replacements, "ReplacementInfo")
-            _text(item, "DocumentId", replacement.document_id, item_path)
-            organs = _element(item, "OrganIdList")
-            for organ_id in replacement.organ_ids:
-                _text(organs, "OrganId", organ_id, f"{item_path}/OrganIdList")
-            _extra(item, replacement.extra, item_path)
-    _extra(el, b.extra, path)
+        for each in value:
+            if spec.kind == BLOCKS:
+                _write_block(target, item, each, target_path)
+            else:
+                _text(target, item, each, target_path)
+    elif value is not None:
+        if spec.kind == IDENTITY:
+            _check_identity(value, f"{path}/{spec.element}")
+        if spec.kind == STATUS_CODE and value not in StatusCode.values:
+            raise MalformedPackage(
+                _("%(code)s is not a status code (01–06, 13, 15, 16).") % {"code": value},
+                f"{path}/{spec.element}",
+            )
+        _text(element, spec.element, _written(value), path)
 
 
 def _check_attachments(attachments: list[Attachment]) -> None:
@@ -542,19 +535,13 @@ def encode_package(package: Package) -> bytes:
     envelope_path = "/edXML/edXMLEnvelope"
     header = _element(envelope, "edXMLHeader")
     header_path = f"{envelope_path}/edXMLHeader"
-    _write_message_header(header, package.header, header_path)
+    _write_block(header, "MessageHeader", package.header, header_path)
     traces = _element(header, "TraceHeaderList")
     traces_path = f"{header_path}/TraceHeaderList"
     for trace in package.traces:
-        _write_fields(
-            traces,
-            "TraceHeader",
-            (("OrganId", trace.organ_id), ("Timestamp", trace.timestamp)),
-            trace.extra,
-            traces_path,
-        )
+        _write_block(traces, "TraceHeader", trace, traces_path)
     if package.bussiness is not None:
-        _write_bussiness(traces, package.bussiness, traces_path)
+        _write_block(traces, "Bussiness", package.bussiness, traces_path)
     _extra(traces, package.trace_extra, traces_path)
     _extra(header, package.header_extra, header_path)
 
@@ -595,28 +582,14 @@ def encode_package(package: Package) -> bytes:
         _text(item, "ContentTransferEncoded", base64.b64encode(attachment.data).decode("ascii"), item_path)
         _text(item, "AttachmentName", attachment.name, item_path)
     _extra(root, package.extra, "/edXML")
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    return _serialised(root)
 
 
 def encode_status(status: StatusMessage) -> bytes:
     """The status message as edXML bytes: a `Status` root holding its MessageHeader (§9.4)."""
-    if status.status_code not in StatusCode.values:
-        raise MalformedPackage(
-            _("%(code)s is not a status code (01–06, 13, 15, 16).") % {"code": status.status_code},
-            "/Status/MessageHeader/StatusCode",
-        )
     root = etree.Element(_tag("Status"), nsmap={EDXML_PREFIX: EDXML_NS})
-    path = "/Status/MessageHeader"
-    header = _element(root, "MessageHeader")
-    _write_response_for(header, status.response_for, path)
-    _write_organisation(header, "From", status.from_, path)
-    _text(header, "StatusCode", status.status_code, path)
-    _text(header, "Description", status.description, path)
-    _optional(header, "Timestamp", status.timestamp, path)
-    if status.staff_info is not None:
-        _write_staff_info(header, status.staff_info, path)
-    _extra(header, status.extra, path)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True))
+    _write_block(root, "MessageHeader", status, "/Status")
+    return _serialised(root)
 
 
 # ---- reading ---------------------------------------------------------------------------------------------
@@ -653,7 +626,7 @@ def _parse_document(data: bytes, max_bytes: int | None) -> etree._Element:
         line, column = error.position
         raise MalformedPackage(
             _("Not well-formed XML: %(message)s") % {"message": error.msg},
-            _("line %(line)s, column %(column)s") % {"line": line, "column": column},
+            f"line {line}, column {column}",
         ) from None
     if root.getroottree().docinfo.internalDTD is not None or root.getroottree().docinfo.doctype:
         raise MalformedPackage(_("A package may not carry a DTD (document type declaration)."))
@@ -669,8 +642,16 @@ def _is_ours(element: etree._Element) -> bool:
     return isinstance(element.tag, str) and etree.QName(element).namespace in _READ_NAMESPACES
 
 
-def _canonical(element: etree._Element) -> str:
-    return etree.tostring(element, method="c14n", exclusive=True, with_comments=False).decode()
+def _canonical(element: etree._Element, path: str) -> str:
+    try:
+        return etree.tostring(element, method="c14n", exclusive=True, with_comments=False).decode()
+    except etree.C14NError:
+        # Canonical XML refuses, for one, a relative namespace URI.
+        raise MalformedPackage(
+            _("The element %(name)s cannot be kept: it is not canonicalisable XML.")
+            % {"name": _local(element)},
+            f"{path}/{_local(element)}",
+        ) from None
 
 
 class _Reader:
@@ -744,23 +725,81 @@ class _Reader:
                 f"{self.path}/{name}",
             ) from None
 
-    def identity(self, name: str) -> str:
+    def scalar(self, name: str, kind: str) -> Any:
+        if kind == TEXT:
+            return self.text(name)
+        if kind == CODE:
+            return self.code(name)
+        if kind == IDENTITY:
+            value = self.code(name)
+            _check_identity(value, f"{self.path}/{name}")
+            return value
+        if kind == INTEGER:
+            return self.integer(name)
+        if kind == DATE:
+            return self.date(name)
+        if kind == TIMESTAMP:
+            return self.timestamp(name)
+        if kind == BOOL:
+            return self.flag(name)
+        if kind == DOC_TYPE:
+            return self.doc_type(name)
+        return self.status_code(name)
+
+    def flag(self, name: str) -> bool | None:
         value = self.code(name)
-        _check_identity(value, f"{self.path}/{name}")
+        if value not in ("", "0", "1"):
+            raise MalformedPackage(_("%(name)s is 0 or 1.") % {"name": name}, f"{self.path}/{name}")
+        return None if value == "" else value == "1"
+
+    def doc_type(self, name: str) -> BussinessDocType:
+        value = self.integer(name)
+        if value is None:
+            return BussinessDocType.NEW
+        if value not in BussinessDocType.values:
+            raise MalformedPackage(
+                _("%(value)s is not a business document type (0 new, 1 revoke, 2 update, 3 replace).")
+                % {"value": value},
+                f"{self.path}/{name}",
+            )
+        return BussinessDocType(value)
+
+    def status_code(self, name: str) -> str:
+        """Any two digits: the list differs between SDKs (DOMAIN.md Appendix A)."""
+        value = self.code(name)
+        if not (len(value) == 2 and value.isdigit()):
+            raise MalformedPackage(
+                _("“%(value)s” is not a two-digit status code.") % {"value": value}, f"{self.path}/{name}"
+            )
         return value
 
-    def block(self, name: str, read: Callable[[_Reader], _Block]) -> _Block | None:
-        child = self.first(name)
-        return read(_Reader(child, f"{self.path}/{name}")) if child is not None else None
+    def block(self, name: str, cls: type[_Block], *, required: bool = False) -> _Block | None:
+        child = self.required(name) if required else self.first(name)
+        return _read_block(cls, _Reader(child, f"{self.path}/{name}")) if child is not None else None
 
-    def blocks(self, name: str, read: Callable[[_Reader], _Block]) -> list[_Block]:
-        return [read(_Reader(child, f"{self.path}/{name}")) for child in self.all(name)]
+    def blocks(self, name: str, cls: type[_Block]) -> list[_Block]:
+        return [_read_block(cls, _Reader(child, f"{self.path}/{name}")) for child in self.all(name)]
 
-    def texts(self, container: str, name: str) -> list[str]:
-        child = self.first(container)
-        if child is None:
-            return []
-        return [item.text or "" for item in _Reader(child, "").all(name)]
+    def field(self, spec: _Field) -> Any:
+        container, item = _wrapped(spec.element)
+        if spec.kind == BLOCK:
+            assert spec.block is not None
+            return self.block(spec.element, spec.block, required=spec.required)
+        if spec.kind not in (BLOCKS, TEXTS, CODES):
+            return self.scalar(spec.element, spec.kind)
+        inside = self
+        if container:
+            wrapper = self.first(container)
+            if wrapper is None:
+                return _missing_list(spec, item, self.path)
+            inside = _Reader(wrapper, f"{self.path}/{container}")
+        if spec.kind == BLOCKS:
+            assert spec.block is not None
+            found: list[Any] = inside.blocks(item, spec.block)
+        else:
+            found = [child.text or "" for child in inside.all(item)]
+            found = [text.strip() for text in found] if spec.kind == CODES else found
+        return found or _missing_list(spec, item, self.path)
 
     def foreign(self, tag: str) -> list[etree._Element]:
         """The children with this fully qualified tag (an element of another namespace)."""
@@ -773,154 +812,23 @@ class _Reader:
 
     def unknown(self) -> list[str]:
         return [
-            _canonical(child)
+            _canonical(child, self.path)
             for index, child in enumerate(self.element)
             if index not in self._used and isinstance(child.tag, str)
         ]
 
 
-def _read_organisation(r: _Reader) -> Organisation:
-    return Organisation(
-        organ_id=r.identity("OrganId"),
-        organization_in_charge=r.text("OrganizationInCharge"),
-        organ_name=r.text("OrganName"),
-        organ_add=r.text("OrganAdd"),
-        email=r.text("Email"),
-        telephone=r.text("Telephone"),
-        fax=r.text("Fax"),
-        website=r.text("Website"),
-        extra=r.unknown(),
-    )
+def _missing_list(spec: _Field, item: str, path: str) -> list[Any]:
+    if spec.required:
+        raise _at_least_one(item, path)
+    return []
 
 
-def _read_response_for(r: _Reader) -> ResponseFor:
-    return ResponseFor(
-        organ_id=r.code("OrganId"),
-        code=r.text("Code"),
-        promulgation_date=r.date("PromulgationDate"),
-        document_id=r.code("DocumentId"),
-        extra=r.unknown(),
-    )
-
-
-def _read_staff_info(r: _Reader) -> StaffInfo:
-    return StaffInfo(
-        department=r.text("Department"),
-        staff=r.text("Staff"),
-        mobile=r.text("Mobile"),
-        email=r.text("Email"),
-        extra=r.unknown(),
-    )
-
-
-def _read_other_info(r: _Reader) -> OtherInfo:
-    return OtherInfo(
-        priority=r.integer("Priority"),
-        sphere_of_promulgation=r.text("SphereOfPromulgation"),
-        typer_notation=r.text("TyperNotation"),
-        promulgation_amount=r.integer("PromulgationAmount"),
-        page_amount=r.integer("PageAmount"),
-        appendixes=r.texts("Appendixes", "Appendix"),
-        extra=r.unknown(),
-    )
-
-
-def _read_message_header(r: _Reader) -> MessageHeader:
-    sender = _read_organisation(_Reader(r.required("From"), f"{r.path}/From"))
-    receivers = r.blocks("To", _read_organisation)
-    if not receivers:
-        raise MalformedPackage(_("A package needs at least one receiving organisation (To)."), f"{r.path}/To")
-    return MessageHeader(
-        from_=sender,
-        to=receivers,
-        code=r.block("Code", lambda c: CodeInfo(c.text("CodeNumber"), c.text("CodeNotation"), c.unknown())),
-        promulgation_info=r.block(
-            "PromulgationInfo",
-            lambda p: PromulgationInfo(p.text("Place"), p.date("PromulgationDate"), p.unknown()),
-        ),
-        document_type=r.block(
-            "DocumentType",
-            lambda d: DocumentType(d.integer("Type"), d.text("TypeDetail"), d.text("TypeName"), d.unknown()),
-        ),
-        subject=r.text("Subject"),
-        content=r.text("Content"),
-        signer_info=r.block(
-            "SignerInfo",
-            lambda s: SignerInfo(s.text("Competence"), s.text("Position"), s.text("FullName"), s.unknown()),
-        ),
-        due_date=r.date("DueDate"),
-        to_places=r.texts("ToPlaces", "Place"),
-        other_info=r.block("OtherInfo", _read_other_info),
-        response_for=r.blocks("ResponseFor", _read_response_for),
-        steering_type=r.integer("SteeringType"),
-        document_id=r.code("DocumentId"),
-        extra=r.unknown(),
-    )
-
-
-def _read_doc_type(r: _Reader) -> BussinessDocType:
-    value = r.integer("BussinessDocType")
-    if value is None:
-        return BussinessDocType.NEW
-    if value not in BussinessDocType.values:
-        raise MalformedPackage(
-            _("%(value)s is not a business document type (0 ne1 revoke, 2 update, 3 replace).")
-            % {"value": value},
-            f"{r.path}/BussinessDocType",
-        )
-    return BussinessDocType(value)
-
-
-def _read_receiver(r: _Reader) -> Receiver:
-    return Receiver(
-        receiver_type=r.integer("ReceiverType") or 0, organ_id=r.code("OrganId"), extra=r.unknown()
-    )
-
-
-def _read_document_info(r: _Reader) -> BussinessDocumentInfo:
-    receiver_list = r.first("ReceiverList")
-    receivers = (
-        _Reader(receiver_list, f"{r.path}/ReceiverList").blocks("Receiver", _read_receiver)
-        if receiver_list is not None
-        else []
-    )
-    return BussinessDocumentInfo(
-        document_info=r.text("DocumentInfo"),
-        document_receiver=r.text("DocumentReceiver"),
-        receivers=receivers,
-        extra=r.unknown(),
-    )
-
-
-def _read_replacement(r: _Reader) -> ReplacementInfo:
-    organs = r.first("OrganIdList")
-    organ_ids = (
-        [(o.text or "").strip() for o in _Reader(organs, "").all("OrganId")] if organs is not None else []
-    )
-    return ReplacementInfo(document_id=r.code("DocumentId"), organ_ids=organ_ids, extra=r.unknown())
-
-
-def _read_bussiness(r: _Reader) -> Bussiness:
-    paper = r.code("Paper")
-    if paper not in ("", "0", "1"):
-        raise MalformedPackage(_("Paper is 0 or 1."), f"{r.path}/Paper")
-    replacement_list = r.first("ReplacementInfoList")
-    return Bussiness(
-        doc_type=_read_doc_type(r),
-        doc_reason=r.text("BussinessDocReason"),
-        document_id=r.code("DocumentId"),
-        document_info=r.block("BussinessDocumentInfo", _read_document_info),
-        staff_info=r.block("StaffInfo", _read_staff_info),
-        paper=None if paper == "" else paper == "1",
-        replacements=(
-            _Reader(replacement_list, f"{r.path}/ReplacementInfoList").blocks(
-                "ReplacementInfo", _read_replacement
-            )
-            if replacement_list is not None
-            else []
-        ),
-        extra=r.unknown(),
-    )
+def _read_block(cls: type[_Block], r: _Reader) -> _Block:
+    values = {spec.attribute: r.field(spec) for spec in _SCHEMA[cls]}
+    # Each block is a dataclass taking its schema's attributes and `extra` (the type checker sees a class).
+    build = cast(Callable[..., _Block], cls)
+    return build(**values, extra=r.unknown())
 
 
 def _bare_cid(value: str) -> str:
@@ -972,7 +880,9 @@ def _read_manifest(body: _Reader) -> dict[str, _ManifestEntry]:
     if manifest is None:
         return {}
     entries: dict[str, _ManifestEntry] = {}
-    for reference in _Reader(manifest, f"{body.path}/edXMLManifest").blocks("Reference", lambda r: r):
+    manifest_path = f"{body.path}/edXMLManifest"
+    for element in _Reader(manifest, manifest_path).all("Reference"):
+        reference = _Reader(element, f"{manifest_path}/Reference")
         cid = _bare_cid(reference.text("ContentId") or reference.element.get(f"{{{XLINK_NS}}}href", ""))
         if not cid:
             raise MalformedPackage(
@@ -1045,7 +955,28 @@ def _read_business_document(body: _Reader) -> dict[str, Any] | None:
 
 def decode_package(data: bytes, *, max_bytes: int | None = None) -> Package:
     """Read an edXML package. Raises MalformedPackage (never an lxml error) naming why and where."""
-    root_element = _parse_document(data, max_bytes)
+    return _package(_parse_document(data, max_bytes), data, max_bytes)
+
+
+def decode_status(data: bytes, *, max_bytes: int | None = None) -> StatusMessage:
+    """Read an edXML status message. Raises MalformedPackage naming why and where."""
+    root = _parse_document(data, max_bytes)
+    status = _status_element(root)
+    if status is None:
+        raise MalformedPackage(
+            _("The root element is %(name)s, not Status.") % {"name": _local(root)}, f"/{_local(root)}"
+        )
+    return _status(status, data)
+
+
+def decode_message(data: bytes, *, max_bytes: int | None = None) -> Package | StatusMessage:
+    """A package or a status message, told apart by its root: what an inbox receives."""
+    root = _parse_document(data, max_bytes)
+    status = _status_element(root)
+    return _status(status, data) if status is not None else _package(root, data, max_bytes)
+
+
+def _package(root_element: etree._Element, data: bytes, max_bytes: int | None) -> Package:
     if not _is_ours(root_element) or _local(root_element) != "edXML":
         raise MalformedPackage(
             _("The root element is %(name)s, not edXML.") % {"name": _local(root_element)},
@@ -1054,8 +985,8 @@ def decode_package(data: bytes, *, max_bytes: int | None = None) -> Package:
     root = _Reader(root_element, "/edXML")
     envelope = _Reader(root.required("edXMLEnvelope"), "/edXML/edXMLEnvelope")
     header = _Reader(envelope.required("edXMLHeader"), f"{envelope.path}/edXMLHeader")
-    message_header = _read_message_header(
-        _Reader(header.required("MessageHeader"), f"{header.path}/MessageHeader")
+    message_header = _read_block(
+        MessageHeader, _Reader(header.required("MessageHeader"), f"{header.path}/MessageHeader")
     )
     traces: list[TraceHeader] = []
     bussiness = None
@@ -1063,10 +994,8 @@ def decode_package(data: bytes, *, max_bytes: int | None = None) -> Package:
     trace_list = header.first("TraceHeaderList")
     if trace_list is not None:
         trace_reader = _Reader(trace_list, f"{header.path}/TraceHeaderList")
-        traces = trace_reader.blocks(
-            "TraceHeader", lambda t: TraceHeader(t.code("OrganId"), t.timestamp("Timestamp"), t.unknown())
-        )
-        bussiness = trace_reader.block("Bussiness", _read_bussiness)
+        traces = trace_reader.blocks("TraceHeader", TraceHeader)
+        bussiness = trace_reader.block("Bussiness", Bussiness)
         trace_extra = trace_reader.unknown()
     body_element = envelope.first("edXMLBody")
     body = _Reader(
@@ -1090,36 +1019,22 @@ def decode_package(data: bytes, *, max_bytes: int | None = None) -> Package:
     )
 
 
-def _status_element(root: etree._Element) -> etree._Element:
-    """The `Status` element: the root, or (as some SDKs wrap it) inside edXML/edXMLEnvelope/edXMLHeader."""
-    if _is_ours(root) and _local(root) == "Status":
+def _status_element(root: etree._Element) -> etree._Element | None:
+    """The `Status` element: the root, or (as some SDKs wrap it) edXML/edXMLEnvelope/edXMLHeader/Status."""
+    if not _is_ours(root):
+        return None
+    if _local(root) == "Status":
         return root
-    if _is_ours(root) and _local(root) == "edXML":
-        envelope = _Reader(root, "/edXML").required("edXMLEnvelope")
-        header = _Reader(envelope, "/edXML/edXMLEnvelope").required("edXMLHeader")
-        return _Reader(header, "/edXML/edXMLEnvelope/edXMLHeader").required("Status")
-    raise MalformedPackage(
-        _("The root element is %(name)s, not Status.") % {"name": _local(root)}, f"/{_local(root)}"
-    )
+    element: etree._Element | None = root if _local(root) == "edXML" else None
+    for name in ("edXMLEnvelope", "edXMLHeader", "Status"):
+        element = _Reader(element, "").first(name) if element is not None else None
+    return element
 
 
-def decode_status(data: bytes, *, max_bytes: int | None = None) -> StatusMessage:
-    """Read an edXML status message. Raises MalformedPackage naming why and where."""
-    status = _status_element(_parse_document(data, max_bytes))
+def _status(status: etree._Element, data: bytes) -> StatusMessage:
     path = "/".join(["", *(_local(e) for e in reversed(list(status.iterancestors()))), "Status"])
-    r = _Reader(_Reader(status, path).required("MessageHeader"), f"{path}/MessageHeader")
-    code = r.code("StatusCode")
-    if not (len(code) == 2 and code.isdigit()):
-        raise MalformedPackage(
-            _("“%(value)s” is not a two-digit status code.") % {"value": code}, f"{r.path}/StatusCode"
-        )
-    return StatusMessage(
-        response_for=r.block("ResponseFor", _read_response_for) or ResponseFor(),
-        from_=_read_organisation(_Reader(r.required("From"), f"{r.path}/From")),
-        status_code=code,
-        timestamp=r.timestamp("Timestamp"),
-        description=r.text("Description"),
-        staff_info=r.block("StaffInfo", _read_staff_info),
-        extra=r.unknown(),
-        raw_xml=bytes(data),
+    message = _read_block(
+        StatusMessage, _Reader(_Reader(status, path).required("MessageHeader"), f"{path}/MessageHeader")
     )
+    message.raw_xml = bytes(data)
+    return message

@@ -1,4 +1,4 @@
-"""`motcua purge`: delete what has outlived its retention (the worker's periodic job does the same)."""
+"""`motcua purge`: delete what has outlived its retention (the worker's periodic scan does the same)."""
 
 from __future__ import annotations
 
@@ -6,12 +6,16 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from motcua.core.idempotency import purge_expired
+from motcua.core.retention import purge_all
 
 
 class Command(BaseCommand):
-    help = "Delete expired stored answers to Idempotency-Keys (MOTCUA_IDEMPOTENCY_TTL_DAYS)."
+    help = (
+        "Delete what has outlived its retention: answers to Idempotency-Keys (MOTCUA_IDEMPOTENCY_TTL_DAYS), "
+        "finished background tasks (MOTCUA_TASK_RESULTS_RETENTION_DAYS), delivered outbound messages "
+        "(MOTCUA_OUTBOX_RETENTION_DAYS)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        deleted = purge_expired()
-        self.stdout.write(f"Deleted {deleted} expired idempotency answers.")
+        for what, deleted in purge_all().items():
+            self.stdout.write(f"Deleted {deleted} {what}.")

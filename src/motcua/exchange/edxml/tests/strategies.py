@@ -35,11 +35,10 @@ from motcua.exchange.edxml.codec import (
     TraceHeader,
 )
 
-# Any character XML 1.0 can carry, spaces, line breaks and carriage returns included.
+# Any character XML 1.0 can carry (UTF-8 encodable: no lone surrogate), spaces, line breaks and carriage
+# returns included.
 _XML_EXCLUDED = [chr(c) for c in range(32) if chr(c) not in "\t\n\r"] + ["\ufffe", "\uffff"]
-texts = st.text(
-    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters=_XML_EXCLUDED), max_size=30
-)
+texts = st.text(alphabet=st.characters(codec="utf-8", exclude_characters=_XML_EXCLUDED), max_size=30)
 # Codes and identifiers are read without their surrounding spaces (layout, not value).
 codes = st.from_regex(r"[0-9A-Za-z][0-9A-Za-z.,/ _-]{0,20}[0-9A-Za-z]|", fullmatch=True)
 identity_codes = st.from_regex(IDENTITY_CODE_RE, fullmatch=True)
