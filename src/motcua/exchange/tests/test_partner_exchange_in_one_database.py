@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
+from django.test import Client
 
 from motcua.conftest import act, post_json
 from motcua.delivery.models import OutboxMessage
@@ -224,6 +226,10 @@ def test_a_partners_status_messages_join_the_history_and_its_result_hands_the_do
     assert dossier.current_unit_id == world.department.pk
     assert dossier.current_step is not None and dossier.current_step.name == "Thẩm định"
     assert act(world, "specialist", code, "forward").status_code == 200
+    office = Client(headers={"Accept-Language": "en"})
+    office.force_login(User.objects.get(username="leader"))
+    page = office.get(f"/office/dossiers/{code}/").content.decode()
+    assert page.count("Status from the partner agency") == 2 and "Đã xử lý xong: 12/KS" in page
 
 
 @time_machine.travel(MONDAY_9, tick=False)
