@@ -241,3 +241,12 @@ def test_a_status_on_a_dossier_not_sent_to_that_partner_is_a_404_status_message(
     assert not Dossier.objects.get(code=code).events.filter(action="partner_status").exists()
     forged = _inbox(client, _status(world, code, StatusCode.PROCESSING, "?", sender="000.00.21.H26"))
     assert forged.status_code == 403
+
+
+def test_a_message_over_the_size_limit_is_refused_unread(world, partner, client, settings):
+    settings.MOTCUA_EDXML_MAX_BYTES = 200
+    response = _inbox(client, b"<edXML>" + b" " * 300 + b"</edXML>")
+    assert response.status_code == 413
+    # Our own answer is read with room to spare: the limit is the one we apply to partners.
+    answer = decode_status(response.content, max_bytes=10_000)
+    assert answer.status_code == StatusCode.REFUSED and "200" in answer.description
