@@ -9,5 +9,6 @@ class ExchangeConfig(AppConfig):
 
     def ready(self) -> None:
         from motcua.exchange import checks  # noqa: F401  (registers the check of the MOTCUA_DVCQG_* settings)
+
         # The senders of edXML messages and the subscribers that write them into the outbox.
         from motcua.exchange.edxml import outbound  # noqa: F401
