@@ -8,7 +8,7 @@ class ExchangeConfig(AppConfig):
     verbose_name = _("Exchange with other systems")
 
     def ready(self) -> None:
-        from motcua.exchange import checks  # noqa: F401  (registers the check of the MOTCUA_DVCQG_* settings)
-
-        # The senders of edXML messages and the subscribers that write them into the outbox.
+        # The check of the MOTCUA_DVCQG_* settings; the senders of edXML messages and the subscribers that
+        # write them into the outbox.
+        from motcua.exchange import checks  # noqa: F401
         from motcua.exchange.edxml import outbound  # noqa: F401

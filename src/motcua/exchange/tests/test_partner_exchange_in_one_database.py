@@ -9,6 +9,8 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.contrib.auth.models import User
+from django.test import Client
 
 from motcua.conftest import act, post_json
 from motcua.delivery.models import OutboxMessage
@@ -136,7 +138,8 @@ def test_the_inbox_registers_a_partners_dossier_once(world, partner, client):
     assert (created.origin_party, created.origin_code) == (partner.identity_code, code)
     assert created.status == "received" and created.channel == "counter"
     assert created.receiving_unit_id == world.commune_committee.pk
-    assert created.documents.get().file.original_name == "scan.pdf"
+    stored = created.documents.get().file
+    assert stored is not None and stored.original_name == "scan.pdf"
 
 
 @time_machine.travel(MONDAY_9, tick=False)
@@ -221,8 +224,12 @@ def test_a_partners_status_messages_join_the_history_and_its_result_hands_the_do
     assert dossier.status == "in_process"
     # Back at the step that transferred it, which carries on.
     assert dossier.current_unit_id == world.department.pk
-    assert dossier.current_step.name == "Thẩm định"
+    assert dossier.current_step is not None and dossier.current_step.name == "Thẩm định"
     assert act(world, "specialist", code, "forward").status_code == 200
+    office = Client(headers={"Accept-Language": "en"})
+    office.force_login(User.objects.get(username="leader"))
+    page = office.get(f"/office/dossiers/{code}/").content.decode()
+    assert page.count("Status from the partner agency") == 2 and "Đã xử lý xong: 12/KS" in page
 
 
 @time_machine.travel(MONDAY_9, tick=False)
