@@ -97,7 +97,7 @@ def send_transferred_dossier(event: DossierTransferred) -> None:
     enqueue(
         partner.destination,
         PACKAGE_KIND,
-        package_payload(dossier, partner, sent_by=event.actor_unit_id, at=event.at),
+        package_payload(dossier, partner.agency, sent_by=event.actor_unit_id, at=event.at),
         ordering_key=ordering_key(event.code),
     )
 

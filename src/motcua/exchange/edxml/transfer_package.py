@@ -33,17 +33,15 @@ from motcua.exchange.edxml.codec import (
     PromulgationInfo,
     TraceHeader,
 )
-from motcua.exchange.models import Partner
 from motcua.org.models import Agency
 from motcua.org.selectors import agency_by_id
 
 BUSINESS_DOCUMENT_PATH = "/edXML/edXMLEnvelope/edXMLBody/BusinessDocument"
 
 
-def package_payload(
-    dossier: Dossier, partner: Partner, *, sent_by: int | None, at: dt.datetime
-) -> dict[str, Any]:
-    """The outbox payload of the transfer: the dossier as it is now, its files by id (read when sent)."""
+def package_payload(dossier: Dossier, to: Agency, *, sent_by: int | None, at: dt.datetime) -> dict[str, Any]:
+    """The outbox payload of the transfer to `to` (a partner's agency; any agency for `motcua edxml encode`):
+    the dossier as it is now, its files by id (read when sent)."""
     sender = agency_by_id(sent_by) if sent_by is not None else dossier.receiving_unit
     documents = [
         {
@@ -57,7 +55,7 @@ def package_payload(
     return {
         "dossier": dossier.code,
         "from": _organisation(sender),
-        "to": _organisation(partner.agency),
+        "to": _organisation(to),
         "sent_at": at.isoformat(),
         "subject": f"{dossier.procedure_version.name} – {dossier.applicant_name}",
         "document": {

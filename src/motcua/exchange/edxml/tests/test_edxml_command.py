@@ -24,6 +24,7 @@ from motcua.exchange.edxml.codec import (
     decode_package,
     encode_status,
 )
+from motcua.exchange.edxml.transfer_package import incoming_dossier
 
 
 def encoded(*args: str) -> str:
@@ -43,32 +44,28 @@ def test_a_dossier_is_printed_as_a_package_and_read_back_as_json(world: World, t
     response = post_json(world.client("counter"), "/api/v1/dossiers", world.intake_body("counter"))
     code = response.json()["code"]
 
-    xml = encoded(code, "--to", "000.00.02.H27", "--note", "Chuyển liên thông")
+    xml = encoded(code, "--to", world.department.identity_code)
     package = decode_package(xml.encode())
     assert package.header.from_.organ_id == world.centre.identity_code
-    assert package.header.to == [Organisation("000.00.02.H27")]
-    assert package.header.content == "Chuyển liên thông"
+    [to] = package.header.to
+    assert (to.organ_id, to.organ_name) == (world.department.identity_code, "Sở Tư pháp")
+    # What a transfer to a partner sends: the partner's inbox reads it as the same dossier.
+    incoming = incoming_dossier(package)
+    assert incoming.sender_code == code
+    assert incoming.applicant.full_name == "Nguyễn Thị Mai"
 
     file = tmp_path / "package.xml"
     file.write_text(xml, encoding="utf-8")
     content = decoded(file)
     assert content["type"] == "package"
     assert content["header"]["from"]["organ_id"] == world.centre.identity_code
+    assert content["header"]["to"][0]["organ_id"] == world.department.identity_code
     assert content["business_document"]["code"] == code
-    assert content["header"]["to"][0]["organ_id"] == "000.00.02.H27"
     [attachment] = content["attachments"]
     assert attachment["size"] == len(PDF_BYTES)
     assert attachment["sha256"] == hashlib.sha256(PDF_BYTES).hexdigest()
     assert "data" not in attachment
     assert "raw_xml" not in content
-
-
-@pytest.mark.django_db
-def test_an_agency_of_ours_is_named_in_full(world: World) -> None:
-    response = post_json(world.client("counter"), "/api/v1/dossiers", world.intake_body("counter"))
-    xml = encoded(response.json()["code"], "--to", world.department.identity_code)
-    [to] = decode_package(xml.encode()).header.to
-    assert (to.organ_id, to.organ_name) == (world.department.identity_code, "Sở Tư pháp")
 
 
 @pytest.mark.django_db
@@ -82,6 +79,8 @@ def test_encode_says_what_is_wrong(world: World) -> None:
         encoded(code)
     with pytest.raises(CommandError, match=r"--to: .*H27X"):
         encoded(code, "--to", "H27X")
+    with pytest.raises(CommandError, match=r"no agency has the identity code 000\.00\.02\.H27 here"):
+        encoded(code, "--to", "000.00.02.H27")
 
 
 def test_a_status_message_is_read_as_json(tmp_path: Path) -> None:

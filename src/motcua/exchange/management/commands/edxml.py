@@ -15,19 +15,18 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
-from motcua.core.errors import DomainError
 from motcua.core.identifiers import identity_code_problem
 from motcua.dossiers.models import Dossier
 from motcua.exchange.edxml.codec import (
     Attachment,
     MalformedPackage,
-    Organisation,
     Package,
     decode_message,
     encode_package,
     max_package_bytes,
 )
-from motcua.exchange.edxml.documents import dossier_package, organisation
+from motcua.exchange.edxml.transfer_package import package_from_payload, package_payload
+from motcua.org.models import Agency
 from motcua.org.selectors import agency_by_code
 
 
@@ -43,52 +42,50 @@ class Command(BaseCommand):
             help="The receiving agency's identity code (default: the dossier's receiving unit, when the "
             "dossier is now elsewhere).",
         )
-        encode.add_argument("--note", default="", help="Why it is sent (the package's Content).")
         decode = commands.add_parser("decode", help="Print an edXML package or status message as JSON.")
         decode.add_argument("file", help="The file to read ('-' for stdin).")
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["command"] == "encode":
-            self._encode(options["code"], options["to"], options["note"])
+            self._encode(options["code"], options["to"])
         else:
             self._decode(options["file"])
 
-    def _encode(self, code: str, to_code: str | None, note: str) -> None:
+    def _encode(self, code: str, to_code: str | None) -> None:
         dossier = (
             Dossier.objects.select_related(
-                "procedure_version__procedure",
-                "case",
-                "current_unit__parent",
-                "current_unit__administrative_unit",
-                "receiving_unit",
+                "procedure_version__procedure", "case", "current_unit", "receiving_unit"
             )
             .filter(code=code)
             .first()
         )
         if dossier is None:
             raise CommandError(f"No dossier has the code {code}.")
-        sender = dossier.current_unit
         receiver = self._receiver(dossier, to_code)
+        # The same mapping as a transfer to a partner: the payload the outbox would keep, then its package.
+        payload = package_payload(dossier, receiver, sent_by=dossier.current_unit_id, at=timezone.now())
         try:
-            package = dossier_package(dossier, sender=sender, to=receiver, sent_at=timezone.now(), note=note)
-            xml = encode_package(package)
+            xml = encode_package(package_from_payload(payload))
         except MalformedPackage as error:
             raise CommandError(f"{error.path}: {error.reason}") from None
-        except DomainError as error:
-            raise CommandError(str(error.detail)) from None
         self.stdout.write(xml.decode("utf-8"), ending="")
 
-    def _receiver(self, dossier: Dossier, to_code: str | None) -> Organisation:
+    def _receiver(self, dossier: Dossier, to_code: str | None) -> Agency:
         if to_code is None:
             if dossier.receiving_unit_id == dossier.current_unit_id:
                 raise CommandError(
                     "The dossier is at its receiving unit: name the receiving agency with --to CODE."
                 )
-            return organisation(dossier.receiving_unit)
+            return dossier.receiving_unit
         if why := identity_code_problem(to_code):
             raise CommandError(f"--to: {why}")
         agency = agency_by_code(to_code)
-        return organisation(agency) if agency else Organisation(organ_id=to_code)
+        if agency is None:
+            raise CommandError(
+                f"--to: no agency has the identity code {to_code} here (add a partner agency with "
+                "`motcua exchange partner add`)."
+            )
+        return agency
 
     def _decode(self, name: str) -> None:
         limit = max_package_bytes()
