@@ -4,6 +4,8 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# `make run`'s stand-in national portal (scripts/run-platform; another free port when this one is taken).
+SANDBOX_PORT ?= 8001
 # `make run` answers to the local names, and with HOST=0.0.0.0 also to this machine's name and addresses; its
 # links (e-mails, QR codes) use the first of them (README "Configuration": ALLOWED_HOSTS, MOTCUA_PUBLIC_URL).
 LAN_ADDRESSES = $(if $(filter 0.0.0.0,$(HOST)),$(shell hostname 2>/dev/null) $(shell hostname -I 2>/dev/null | tr ' ' '\n' | sed '/:/s/.*/[&]/'))
@@ -42,8 +44,9 @@ run: install
 	@echo "  Admin         http://$(HOST):$(PORT)/admin/   (quantri / demo12345)"
 	@echo "  Health        http://$(HOST):$(PORT)/healthz"
 	@echo "  Demo accounts: see the table above (password demo12345); API token: $(BIN)/motcua apitoken USERNAME"
+	@echo "  National portal: a sandbox on port $(SANDBOX_PORT) unless MOTCUA_DVCQG_URL is set; the worker beside"
 	ALLOWED_HOSTS="$${ALLOWED_HOSTS:-$(RUN_HOSTS)}" MOTCUA_PUBLIC_URL="$${MOTCUA_PUBLIC_URL:-$(RUN_PUBLIC_URL)}" \
-		$(BIN)/motcua runserver $(HOST):$(PORT) --noreload
+		SANDBOX_PORT=$(SANDBOX_PORT) scripts/run-platform $(BIN) $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check src bench
@@ -62,10 +65,10 @@ typecheck: install
 		-m motcua.stats.receivers_officers -m motcua.stats.counters -m motcua.stats.charts -p motcua.alerts -p motcua.notify -p motcua.signing -m motcua.portal.views_verify \
 		-m motcua.backoffice.views_alerts -m motcua.backoffice.templatetags.alerts_nav -m motcua.backoffice.views_reports \
 		-m motcua.backoffice.views_indicators -m motcua.backoffice.views_dashboard -m motcua.portal.views_dashboard \
-		-p motcua.privacy -m motcua.backoffice.views_audit -m motcua.portal.views_data \
+		-p motcua.privacy -m motcua.backoffice.views_audit -m motcua.backoffice.views_outbox -m motcua.backoffice.templatetags.audit_nav -m motcua.portal.views_data \
 		-m motcua.org.signin -m motcua.org.twofactor -m motcua.org.mail_limits -m motcua.org.passwords \
 		-m motcua.org.api_token -m motcua.backoffice.twofactor_gate -m motcua.backoffice.views_twofactor \
-		-p motcua.audit -m motcua.dossiers.chain
+		-p motcua.audit -m motcua.dossiers.chain -p motcua.sandbox
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:

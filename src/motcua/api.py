@@ -4,12 +4,15 @@ from motcua.catalog.api import router as procedures_router
 from motcua.core.api import UnicodeJSONRenderer, install_error_handlers
 from motcua.core.input import StrictJSONParser
 from motcua.core.openapi import DocumentedAPI
+from motcua.delivery.api import OutboxAccess, outbox_router
 from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
 from motcua.exchange.api import router as edxml_router
 from motcua.org.api import delegations_router
 from motcua.org.api import router as org_router
 from motcua.org.api_token import router as token_router
+from motcua.org.auth import api_auth
+from motcua.org.selectors import may_steer_operations, may_watch_operations
 from motcua.privacy.api import router as audit_router
 from motcua.signing.api import results_router
 from motcua.signing.api import router as verify_router
@@ -40,4 +43,5 @@ api.add_router("/audit", audit_router)
 api.add_router("/stats", report_router)
 api.add_router("/stats", indicators_router)
 api.add_router("/verify", verify_router)
+api.add_router("/outbox", outbox_router(api_auth, OutboxAccess(may_watch_operations, may_steer_operations)))
 api.add_router("/edxml", edxml_router)

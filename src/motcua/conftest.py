@@ -4,6 +4,7 @@ procedure with two cases, a workflow and an e-form. Built through the real servi
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,6 +22,7 @@ from motcua.dossiers.services.intake import Applicant
 from motcua.org.constants import AgencyKind, Role, UnitLevel
 from motcua.org.models import AdministrativeUnit, Agency
 from motcua.org.services import create_citizen, create_staff, issue_api_token
+from motcua.sandbox.testing import Sandbox, running_sandbox
 from motcua.worktime.constants import DurationUnit
 
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
@@ -71,6 +73,33 @@ def _fresh_caches():
     yield
     clear_reference_caches()
     cache.clear()
+
+
+@pytest.fixture(scope="session")
+def sandbox_server() -> Iterator[Sandbox]:
+    """One `motcua sandbox` process (the stand-in national portal) for the whole test session, started at
+    first use; tests take it through `sandbox`, which empties it first."""
+    with running_sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def sandbox(sandbox_server: Sandbox) -> Sandbox:
+    """The sandbox as a real process, holding nothing, up, with no session alive."""
+    sandbox_server.reset()
+    return sandbox_server
+
+
+@pytest.fixture
+def dvcqg_settings(sandbox: Sandbox, settings) -> Sandbox:
+    """The platform synchronises with the sandbox's national portal (MOTCUA_DVCQG_* pointed at it)."""
+    settings.MOTCUA_DVCQG_URL = sandbox.url
+    settings.MOTCUA_DVCQG_USER = sandbox.user
+    settings.MOTCUA_DVCQG_PASSWORD = sandbox.password
+    settings.MOTCUA_DVCQG_DSTCODE = sandbox.dstcode
+    settings.MOTCUA_DVCQG_AUTH_PATH = sandbox.portal.auth_path
+    settings.MOTCUA_DVCQG_SERVICE_PATH = sandbox.portal.service_path
+    return sandbox
 
 
 @dataclass

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "motcua.privacy",
     "motcua.audit",
     "motcua.exchange",
+    # Only for its `motcua sandbox` command: a stand-in of the outside parties, with no models and no pages.
+    "motcua.sandbox",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,13 @@
-"""The staff back office: inbox, bulk actions, tracking book, dossier page, counter intake, access log."""
+"""The staff back office: inbox, bulk actions, tracking book, dossier page, counter intake, access log,
+outbox."""
 
-from motcua.backoffice import urls_audit, urls_dossier, urls_inbox
+from motcua.backoffice import urls_audit, urls_dossier, urls_inbox, urls_outbox
 
 app_name = "backoffice"
 
-urlpatterns = [*urls_inbox.urlpatterns, *urls_dossier.urlpatterns, *urls_audit.urlpatterns]
+urlpatterns = [
+    *urls_inbox.urlpatterns,
+    *urls_dossier.urlpatterns,
+    *urls_audit.urlpatterns,
+    *urls_outbox.urlpatterns,
+]

@@ -9,6 +9,7 @@ from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import Q, QuerySet
 
 from motcua.core.memo import timed_cache
+from motcua.org.constants import Role
 from motcua.org.models import Agency, Delegation, StaffRole
 
 
@@ -98,6 +99,23 @@ def roles_in(user: User | AnonymousUser, agency_id: int) -> frozenset[str]:
 def has_role(user: User | AnonymousUser, agency_id: int, roles: Iterable[str]) -> bool:
     mine = roles_in(user, agency_id)
     return any(r in mine for r in roles)
+
+
+def _holds_anywhere(user: User | AnonymousUser, roles: frozenset[str]) -> bool:
+    if not user.is_authenticated:
+        return False
+    return bool(user.is_superuser) or any(held & roles for held in roles_by_agency(user).values())
+
+
+def may_watch_operations(user: User | AnonymousUser) -> bool:
+    """Administrators and auditors (of some unit), and superusers, see how the platform runs: the outbox of
+    messages to outside parties, what it delivered and what failed."""
+    return _holds_anywhere(user, frozenset({Role.ADMIN, Role.AUDITOR}))
+
+
+def may_steer_operations(user: User | AnonymousUser) -> bool:
+    """Administrators (of some unit) and superusers act on it: retry what failed."""
+    return _holds_anywhere(user, frozenset({Role.ADMIN}))
 
 
 def agency_by_code(identity_code: str) -> Agency | None:

@@ -1,23 +1,40 @@
-"""The back-office menu's link to the access log, shown to auditors and administrators only."""
+"""The back-office menu's links to the oversight pages, the access log and the outbox, each shown only to
+those who may read it."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import template
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from motcua.org.selectors import may_watch_operations
 from motcua.privacy.selectors import may_audit
 
 register = template.Library()
 
 
+def _link(
+    context: template.Context, may_read: Callable[[Any], bool], url_name: str, label: str
+) -> SafeString | str:
+    request: HttpRequest = context["request"]
+    if not may_read(request.user):
+        return ""
+    url = reverse(url_name)
+    current = ' aria-current="page"' if request.path == url else ""
+    return format_html('<a href="{}"{}>{}</a>', url, SafeString(current), label)
+
+
 @register.simple_tag(takes_context=True)
 def audit_nav_link(context: template.Context) -> SafeString | str:
-    request = context["request"]
-    if not may_audit(request.user):
-        return ""
-    url = reverse("backoffice:audit-access")
-    current = ' aria-current="page"' if request.path == url else ""
-    return format_html('<a href="{}"{}>{}</a>', url, SafeString(current), _("Access log"))
+    return _link(context, may_audit, "backoffice:audit-access", _("Access log"))
+
+
+@register.simple_tag(takes_context=True)
+def outbox_nav_link(context: template.Context) -> SafeString | str:
+    return _link(context, may_watch_operations, "backoffice:outbox", _("Outbox"))
