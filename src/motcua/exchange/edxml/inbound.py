@@ -9,7 +9,6 @@ are one transaction.
 
 from __future__ import annotations
 
-import io
 import logging
 from dataclasses import dataclass
 
@@ -19,7 +18,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from lxml import etree
 
 from motcua.catalog.selectors import intake_offer
 from motcua.core.errors import DomainError, InvalidInput, NotFound
@@ -30,11 +28,11 @@ from motcua.dossiers.services.partner_status import record_partner_status
 from motcua.exchange.edxml.codec import (
     MalformedPackage,
     Organisation,
+    Package,
     ResponseFor,
     StatusCode,
     StatusMessage,
-    decode_package,
-    decode_status,
+    decode_message,
     encode_status,
 )
 from motcua.exchange.edxml.outbound import report_of
@@ -47,8 +45,6 @@ logger = logging.getLogger(__name__)
 
 # The account dossiers from partners are created under: no password, no roles; the history names it.
 EXCHANGE_ACCOUNT = "edxml-exchange"
-# Enough of a message to tell a status message from a package without reading the whole of it.
-SNIFFED_ELEMENTS = 8
 
 
 @dataclass(frozen=True)
@@ -59,9 +55,13 @@ class InboxAnswer:
 
 def receive(partner: Partner, data: bytes, idempotency_key: str = "") -> InboxAnswer:
     """Take what `partner` sent: a package (a dossier for us) or a status message (on a dossier of ours)."""
-    if _is_status_message(data):
-        return _receive_status(partner, data, idempotency_key)
-    return _receive_package(partner, data)
+    try:
+        message = decode_message(data)
+    except MalformedPackage as error:
+        return refusal(partner, 400, str(error))
+    if isinstance(message, StatusMessage):
+        return _receive_status(partner, message, idempotency_key)
+    return _receive_package(partner, message)
 
 
 def refusal(partner: Partner | None, http_status: int, reason: str) -> InboxAnswer:
@@ -75,34 +75,7 @@ def refusal(partner: Partner | None, http_status: int, reason: str) -> InboxAnsw
     )
 
 
-def _is_status_message(data: bytes) -> bool:
-    """Whether the root, or the first block of the envelope's header, is a Status; a parse error is left to
-    the full decoding, which names it."""
-    try:
-        events = etree.iterparse(
-            io.BytesIO(data),
-            events=("start",),
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=False,
-        )
-        for count, (_event, element) in enumerate(events):
-            name = etree.QName(element).localname
-            if name == "Status":
-                return True
-            if name in ("MessageHeader", "edXMLBody") or count >= SNIFFED_ELEMENTS:
-                return False
-    except etree.XMLSyntaxError:
-        return False
-    return False
-
-
-def _receive_package(partner: Partner, data: bytes) -> InboxAnswer:
-    try:
-        package = decode_package(data)
-    except MalformedPackage as error:
-        return refusal(partner, 400, str(error))
+def _receive_package(partner: Partner, package: Package) -> InboxAnswer:
     response_for = ResponseFor(
         organ_id=partner.identity_code,
         code=package.header.document_id,
@@ -222,11 +195,7 @@ def exchange_account() -> User:
     return account
 
 
-def _receive_status(partner: Partner, data: bytes, idempotency_key: str) -> InboxAnswer:
-    try:
-        status = decode_status(data)
-    except MalformedPackage as error:
-        return refusal(partner, 400, str(error))
+def _receive_status(partner: Partner, status: StatusMessage, idempotency_key: str) -> InboxAnswer:
     code = status.response_for.code
     ours = _answering_agency((status.response_for.organ_id,))
     response_for = ResponseFor(organ_id=partner.identity_code, code=code, document_id=code)
