@@ -139,11 +139,13 @@ def _create(partner: Partner, incoming: IncomingDossier, receiver: Agency) -> Do
     offer = intake_offer(incoming.procedure, timezone.localdate())
     case = offer.cases.get(incoming.case) if offer else None
     requirements = {r.name: r.pk for r in case.documents.all()} if case else {}
+    # Without the procedure or its case here, the intake names that problem; the documents would not tell it.
+    handed_in = incoming.documents if case is not None else []
     try:
         with transaction.atomic():
             documents = []
             stored: dict[str, int] = {}  # file by content id: two documents may be one scan
-            for index, document in enumerate(incoming.documents):
+            for index, document in enumerate(handed_in):
                 if document.requirement not in requirements:
                     raise InvalidInput.field(
                         f"documents.{index}.requirement",

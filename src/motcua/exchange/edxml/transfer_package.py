@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.db import models
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 from django.utils.translation import gettext as _
@@ -37,6 +38,7 @@ from motcua.org.models import Agency
 from motcua.org.selectors import agency_by_id
 
 BUSINESS_DOCUMENT_PATH = "/edXML/edXMLEnvelope/edXMLBody/BusinessDocument"
+DOCUMENT_ID_PATH = "/edXML/edXMLEnvelope/edXMLHeader/MessageHeader/DocumentId"
 
 
 def package_payload(dossier: Dossier, to: Agency, *, sent_by: int | None, at: dt.datetime) -> dict[str, Any]:
@@ -171,8 +173,9 @@ def incoming_dossier(package: Package) -> IncomingDossier:
         )
     reader = _DocumentReader(document, BUSINESS_DOCUMENT_PATH)
     applicant = _DocumentReader(reader.mapping("applicant"), f"{BUSINESS_DOCUMENT_PATH}/applicant")
-    born = applicant.text("date_of_birth", required=False)
     attachments = {a.content_id: a for a in package.attachments}
+    sender_code = package.header.document_id or reader.text("code")
+    _check_length(sender_code, "origin_code", DOCUMENT_ID_PATH)
     documents = []
     for index, item in enumerate(reader.items("documents")):
         entry = _DocumentReader(item, f"{BUSINESS_DOCUMENT_PATH}/documents/{index}")
@@ -190,7 +193,7 @@ def incoming_dossier(package: Package) -> IncomingDossier:
     representative = document.get("representative")
     return IncomingDossier(
         sender=package.header.from_.organ_id,
-        sender_code=package.header.document_id or reader.text("code"),
+        sender_code=sender_code,
         addressed_to=tuple(organisation.organ_id for organisation in package.header.to),
         procedure=reader.text("procedure"),
         case=reader.text("case"),
@@ -198,13 +201,13 @@ def incoming_dossier(package: Package) -> IncomingDossier:
         result_delivery=reader.text("result_delivery"),
         applicant=Applicant(
             kind=applicant.text("kind"),
-            full_name=applicant.text("full_name"),
-            id_number=applicant.text("id_number", required=False),
-            tax_code=applicant.text("tax_code", required=False),
-            date_of_birth=parse_date(born) if born else None,
-            phone=applicant.text("phone", required=False),
-            email=applicant.text("email", required=False),
-            address=applicant.text("address", required=False),
+            full_name=applicant.text("full_name", stored_as="applicant_name"),
+            id_number=applicant.text("id_number", required=False, stored_as="applicant_id_number"),
+            tax_code=applicant.text("tax_code", required=False, stored_as="applicant_tax_code"),
+            date_of_birth=applicant.date("date_of_birth"),
+            phone=applicant.text("phone", required=False, stored_as="applicant_phone"),
+            email=applicant.text("email", required=False, stored_as="applicant_email"),
+            address=applicant.text("address", required=False, stored_as="applicant_address"),
         ),
         representative=representative if isinstance(representative, dict) else None,
         form=reader.mapping("form"),
@@ -222,6 +225,14 @@ def _holds_unstorable_text(value: Any) -> bool:
     return False
 
 
+def _check_length(value: str, stored_as: str, path: str) -> None:
+    """MalformedPackage when `value` is longer than the dossier field `stored_as` keeps."""
+    field = Dossier._meta.get_field(stored_as)
+    limit = field.max_length if isinstance(field, models.Field) else None
+    if limit is not None and len(value) > limit:
+        raise MalformedPackage(_("At most %d characters are kept here.") % limit, path)
+
+
 class _DocumentReader:
     """Typed reads of one JSON object of the business document, each failure naming its path."""
 
@@ -229,12 +240,25 @@ class _DocumentReader:
         self.value = value
         self.path = path
 
-    def text(self, name: str, *, required: bool = True) -> str:
+    def text(self, name: str, *, required: bool = True, stored_as: str = "") -> str:
+        """The text `name`; `stored_as` names the dossier field it is kept in, whose length bounds it."""
         value = self.value.get(name)
         if value is None and not required:
             return ""
         if not isinstance(value, str) or (required and not value.strip()):
             raise MalformedPackage(_("A text is expected here."), f"{self.path}/{name}")
+        if stored_as:
+            _check_length(value, stored_as, f"{self.path}/{name}")
+        return value
+
+    def date(self, name: str) -> dt.date | None:
+        text = self.text(name, required=False)
+        try:
+            value = parse_date(text) if text else None
+        except ValueError:
+            value = None
+        if text and value is None:
+            raise MalformedPackage(_("A date (YYYY-MM-DD) is expected here."), f"{self.path}/{name}")
         return value
 
     def number(self, name: str) -> int:

@@ -250,3 +250,28 @@ def test_a_message_over_the_size_limit_is_refused_unread(world, partner, client,
     # Our own answer is read with room to spare: the limit is the one we apply to partners.
     answer = decode_status(response.content, max_bytes=10_000)
     assert answer.status_code == StatusCode.REFUSED and "200" in answer.description
+
+
+@time_machine.travel(MONDAY_9, tick=False)
+@pytest.mark.parametrize(
+    ("change", "status", "said"),
+    [
+        ({"procedure": "9.999999"}, 422, "9.999999"),
+        ({"applicant": {"kind": "person", "full_name": "A" * 300}}, 400, "/applicant/full_name"),
+        (
+            {"applicant": {"kind": "person", "full_name": "A", "date_of_birth": "1990-13-45"}},
+            400,
+            "date_of_birth",
+        ),
+        ({"form": {"child_name": "x\u0000"}}, 400, "cannot be stored"),
+    ],
+)
+def test_a_dossier_the_intake_cannot_take_gets_the_reason_back(world, partner, client, change, status, said):
+    _transferred(world, partner)
+    payload = OutboxMessage.objects.get(kind=PACKAGE_KIND).payload
+    payload["document"] = {**payload["document"], **change}
+    response = _inbox(client, _as_partners_package(world, payload))
+    assert response.status_code == status, response.content
+    answer = decode_status(response.content)
+    assert answer.status_code == StatusCode.REFUSED and said in answer.description
+    assert not Dossier.objects.filter(origin=Origin.PARTNER).exists()
