@@ -63,12 +63,13 @@ typecheck: install
 		-m motcua.stats.reporting -m motcua.stats.xlsx_report -m motcua.stats.index766 -m motcua.stats.evaluation \
 		-m motcua.stats.scorecards -m motcua.stats.dashboards -m motcua.stats.indicators_input \
 		-m motcua.stats.receivers_officers -m motcua.stats.counters -m motcua.stats.charts -p motcua.alerts -p motcua.notify -p motcua.signing -m motcua.portal.views_verify \
-		-m motcua.backoffice.views_alerts -m motcua.backoffice.templatetags.alerts_nav -m motcua.backoffice.views_reports \
+		-m motcua.backoffice.views_alerts -m motcua.backoffice.templatetags.alerts_nav -m motcua.backoffice.views_inbound -m motcua.backoffice.views_reports \
 		-m motcua.backoffice.views_indicators -m motcua.backoffice.views_dashboard -m motcua.portal.views_dashboard \
 		-p motcua.privacy -m motcua.backoffice.views_audit -m motcua.backoffice.views_outbox -m motcua.backoffice.templatetags.audit_nav -m motcua.portal.views_data \
 		-m motcua.org.signin -m motcua.org.twofactor -m motcua.org.mail_limits -m motcua.org.passwords \
 		-m motcua.org.api_token -m motcua.backoffice.twofactor_gate -m motcua.backoffice.views_twofactor \
-		-p motcua.audit -m motcua.dossiers.chain -p motcua.sandbox
+		-p motcua.audit -m motcua.dossiers.chain -p motcua.sandbox \
+		-m motcua.backoffice.views_exchange
 
 # The end-to-end tests drive Debian's Chromium; install it when it is missing.
 browser:

@@ -293,6 +293,15 @@ MOTCUA_DVCQG_SERVICE_PATH = os.environ.get("MOTCUA_DVCQG_SERVICE_PATH", "/servic
 MOTCUA_DVCQG_TIMEOUT = float(os.environ.get("MOTCUA_DVCQG_TIMEOUT", "10"))
 MOTCUA_DVCQG_FETCH_SERVICE = os.environ.get("MOTCUA_DVCQG_FETCH_SERVICE", "LayDanhSachHoSoMoi")
 MOTCUA_DVCQG_FETCH_INTERVAL_SECONDS = int(os.environ.get("MOTCUA_DVCQG_FETCH_INTERVAL_SECONDS", "60"))
+# Each fetch asks from this long before the latest filing time already taken in, so that a dossier the portal
+# lists late (its clock, its own commit) is still seen; what is seen twice is recognised by its national code.
+MOTCUA_DVCQG_FETCH_OVERLAP_SECONDS = int(os.environ.get("MOTCUA_DVCQG_FETCH_OVERLAP_SECONDS", "300"))
+# The hosts whose links to an applicant's files are followed (comma-separated host[:port]); empty: the host of
+# MOTCUA_DVCQG_URL. A file answering a required document is downloaded; the others stay links.
+MOTCUA_DVCQG_FILE_HOSTS = os.environ.get("MOTCUA_DVCQG_FILE_HOSTS", "")
+# The catalogue services: the list of national procedures, and one procedure's record.
+MOTCUA_DVCQG_CATALOGUE_SERVICE = os.environ.get("MOTCUA_DVCQG_CATALOGUE_SERVICE", "LayDanhSachTTHC")
+MOTCUA_DVCQG_PROCEDURE_SERVICE = os.environ.get("MOTCUA_DVCQG_PROCEDURE_SERVICE", "LayThuTuc")
 
 # The notification channels that are on, each with its options (notify/channels.py, ADR 0012). The environment
 # names them, comma-separated, with their default options: the e-mail channel sends from DEFAULT_FROM_EMAIL.

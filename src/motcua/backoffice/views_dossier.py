@@ -52,6 +52,7 @@ from motcua.dossiers.selectors import dossier_documents, dossier_events, dossier
 from motcua.dossiers.services.actions import take_action_from_fields
 from motcua.dossiers.services.feedback import add_note
 from motcua.dossiers.timing import Timing, dossier_timing, step_timing
+from motcua.exchange.selectors import portal_documents
 from motcua.org.selectors import agency_by_code
 from motcua.printing.catalogue import printable_forms
 from motcua.privacy.constants import AccessChannel, AccessKind
@@ -329,6 +330,7 @@ def _render(
         "step_timing": step_timing(step, now, language) if step is not None else None,
         "answers": form_answers(dossier.case.form_schema or {}, dossier.form_data or {}),
         "documents": _document_rows(dossier),
+        "portal_documents": portal_documents(dossier),
         "result_preview": _preview(dossier.result_file),
         "steps": _step_rows(dossier, now, language),
         "events": [_event_row(e) for e in events],

@@ -19,11 +19,13 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NoReturn
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
 
 from motcua.catalog.constants import FeeKind, OnlineLevel, ProcedureLevel
+from motcua.catalog.models import ProcedureVersion
 from motcua.catalog.services import (
     CaseSpec,
     DocumentSpec,
@@ -127,6 +129,16 @@ class _Record:
         if not raw.isdigit():
             self.fail(name, f"expected a whole number of copies, not {raw!r}")
         return int(raw)
+
+
+def province_publisher_code() -> str | None:
+    """The province's People's Committee, which publishes the local procedure codes by default."""
+    committee = Agency.objects.filter(
+        kind=AgencyKind.PEOPLES_COMMITTEE,
+        parent__isnull=True,
+        administrative_unit__code=settings.MOTCUA_PROVINCE_CODE,
+    ).first()
+    return committee.identity_code if committee else None
 
 
 def read_records(path: Path) -> list[Any]:
@@ -381,6 +393,8 @@ def parse_procedure(data: Any, publisher_code: str) -> VersionSpec:
 class ImportReport:
     outcomes: Counter[str] = field(default_factory=Counter)
     failures: list[str] = field(default_factory=list)
+    # The latest version of each procedure imported (created, changed or unchanged); none on a dry run.
+    versions: list[ProcedureVersion] = field(default_factory=list)
 
 
 def _label(index: int, data: Any) -> str:
@@ -410,4 +424,6 @@ def import_procedures(
             report.failures.append(f"{_label(index, data)}: {problem_text(exc)}")
         else:
             report.outcomes[publication.outcome] += 1
+            if not dry_run:
+                report.versions.append(publication.version)
     return report

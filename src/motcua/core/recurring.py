@@ -51,16 +51,19 @@ def queue_once(
     runs, is asked: another one could not tell what is queued, or run a task later."""
     if not isinstance(task.get_backend(), DatabaseBackend):
         return False
+    queued = DBTaskResult.objects.filter(task_path=task.module_path, status=TaskResultStatus.READY)
+    if unless_queued_by_then:
+        by_then = run_after or timezone.now()
+        # The backend stores "as soon as possible" as the largest date.
+        queued = queued.filter(Q(run_after__lte=by_then) | Q(run_after=get_date_max()))
+    # Mostly a run is queued already (a busy hour's every commit asks): seen without taking the lock.
+    if queued.exists():
+        return False
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SCHEDULE_LOCK])
         # SQLite needs no lock: its transactions take the database's write lock at BEGIN (settings.py).
-        queued = DBTaskResult.objects.filter(task_path=task.module_path, status=TaskResultStatus.READY)
-        if unless_queued_by_then:
-            by_then = run_after or timezone.now()
-            # The backend stores "as soon as possible" as the largest date.
-            queued = queued.filter(Q(run_after__lte=by_then) | Q(run_after=get_date_max()))
         if queued.exists():
             return False
         (task.using(run_after=run_after) if run_after is not None else task).enqueue()

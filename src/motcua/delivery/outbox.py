@@ -106,7 +106,9 @@ def enqueue(
     )
     from motcua.delivery.tasks import wake_worker  # the task module imports this one
 
-    transaction.on_commit(wake_worker)
+    # One wake-up per transaction, however many messages it writes (a record and a progress entry).
+    if not any(callback is wake_worker for _savepoints, callback, _robust in connection.run_on_commit):
+        transaction.on_commit(wake_worker)
     return message
 
 

@@ -21,7 +21,8 @@ from django.utils import timezone
 from motcua.catalog.models import Procedure
 from motcua.catalog.services import problem_text, publish_version, save_programme
 from motcua.core.errors import DomainError
-from motcua.demo.catalogue import DemoDataError, programme_entries, version_specs
+from motcua.demo.catalogue import DemoDataError, local_code, programme_entries, version_specs
+from motcua.exchange.models import AgencyMapping, ProcedureMapping
 from motcua.org.models import AdministrativeUnit, Agency, CitizenProfile
 from motcua.org.models import Counter as ServiceCounter
 from motcua.org.services import create_citizen, create_staff
@@ -206,6 +207,18 @@ def _load_catalogue(catalogue: dict[str, Any], summary: DemoSummary) -> None:
         summary.count("service programmes", "saved")
 
 
+def _load_national_mappings(
+    mappings: dict[str, Any], catalogue: dict[str, Any], agencies: dict[str, Agency], summary: DemoSummary
+) -> None:
+    for national_code in mappings["procedures"]:
+        procedure = Procedure.objects.get(local_code=local_code(catalogue, national_code))
+        _row, status = _sync(ProcedureMapping, {"procedure": procedure}, {"national_code": national_code})
+        summary.count("procedures on the national portal", status)
+    for identity_code, agency in agencies.items():
+        _row, status = _sync(AgencyMapping, {"agency": agency}, {"national_code": identity_code})
+        summary.count("agencies on the national portal", status)
+
+
 @transaction.atomic
 def load_demo() -> DemoSummary:
     """Load or refresh the demo province in one transaction: all of it, or nothing."""
@@ -217,7 +230,9 @@ def load_demo() -> DemoSummary:
         _load_people(organisation, agencies, summary)
     except DomainError as exc:
         raise DemoDataError(f"demo accounts: {problem_text(exc)}") from exc
-    _load_catalogue(read_data("catalogue.json"), summary)
+    catalogue = read_data("catalogue.json")
+    _load_catalogue(catalogue, summary)
+    _load_national_mappings(read_data("national_portal.json"), catalogue, agencies, summary)
     return summary
 
 

@@ -36,6 +36,9 @@ NOT_SYNCHRONISED = "Hồ sơ chưa được đồng bộ"
 NOT_FOUND = "Không tìm thấy hồ sơ"
 # The dates of a DongBoHoSoMC record: each, when not empty, must be a wire date.
 RECORD_DATES = ("NgayNopHoSo", "NgayTiepNhan", "NgayHenTra", "NgayTra", "NgayKetThucXuLy", "NgayTuChoi")
+# The statuses a dossier may hold without ever having been received: filed (1), refused at reception (3),
+# withdrawn before reception (7). Every other one needs NgayTiepNhan.
+UNRECEIVED_STATUSES = frozenset({"1", "3", "7"})
 PROGRESS_DATES = ("ThoiDiemXuLy", "NgayBatDau", "NgayKetThucTheoQuyDinh")
 
 
@@ -333,7 +336,12 @@ class NationalPortal:
                 problems.add(where + "MaTTHC", f"thủ tục {procedure[:20]} không có trên Cổng")
             status = problems.choice(record, "TrangThaiHoSo", tuple(self.data.statuses), where=where)
             for name in RECORD_DATES:
-                problems.date(record, name, where=where, required=name == "NgayTiepNhan" and status != "1")
+                problems.date(
+                    record,
+                    name,
+                    where=where,
+                    required=name == "NgayTiepNhan" and status not in UNRECEIVED_STATUSES,
+                )
         problems.raise_any()
         now = self._now().isoformat(timespec="seconds")
         for _index, record in records:

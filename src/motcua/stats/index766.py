@@ -22,12 +22,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.core.toml_config import toml_config
-from motcua.dossiers.lifecycle import Channel
+from motcua.dossiers.lifecycle import NOT_RECEIVED_STATUSES, Channel
+from motcua.exchange.models import NationalSync
 from motcua.stats import counters
 from motcua.stats.contributions import RECEIVED_COLUMN
 from motcua.stats.models import OpenTally, UnitFieldTally
 from motcua.stats.periods import Period, cover
 from motcua.stats.report import in_buckets
+from motcua.worktime.calendar import LOCAL_TZ
 from motcua.worktime.services import calendar_for
 
 CONFIG_FILE = Path(__file__).with_name("index766.toml")
@@ -171,10 +173,13 @@ TEXTS: dict[str, Text] = {
     ),
     "1.4": Text(
         gettext_lazy("Dossiers synchronised to the national portal"),
-        gettext_lazy("dossiers synchronised ÷ dossiers received in the period"),
         gettext_lazy(
-            "The synchronisation with the national portal is not built yet, so the number of dossiers "
-            "synchronised is unknown."
+            "dossiers received in the period that the national portal has accepted ÷ dossiers received in "
+            "the period"
+        ),
+        gettext_lazy(
+            "The national portal divides by the larger of its own count and the national reporting system's; "
+            "this platform divides by the dossiers it received."
         ),
     ),
     "2.1": Text(
@@ -210,7 +215,8 @@ TEXTS: dict[str, Text] = {
             "dossiers received online ÷ dossiers received in the period; full points from half of them online"
         ),
         gettext_lazy(
-            "The national formula also multiplies by the synchronisation rate (1.4), which is not known yet."
+            "The national formula also multiplies by the synchronisation rate (1.4); this share is shown "
+            "without it."
         ),
     ),
     "3.3b": Text(
@@ -299,6 +305,7 @@ TEXTS: dict[str, Text] = {
 # Numerator and denominator of each indicator computed from platform data, as keys of `_measures`; a key
 # absent from the measures is unknown (None).
 MEASURES: dict[str, tuple[str, str]] = {
+    "1.4": ("synced", "received"),
     "2.1": ("on_time", "received"),
     "2.2": ("completed_minutes", "completed"),
     "3.3": ("received_online", "received"),
@@ -351,7 +358,29 @@ def _measures(agency_ids: list[int], period: Period, today: dt.date) -> dict[str
     out["satisfied"] = max(0, out["received"] - late - out["rated_dissatisfied"])
     # No online payment provider exists: nothing was paid online, whatever was owed (which is not tallied).
     out["paid_online"] = out["procedures_paid_online"] = 0
+    out["synced"] = _synced(agency_ids, period)
     return out
+
+
+def _synced(agency_ids: list[int], period: Period) -> int:
+    """Dossiers received in the period (statuses 1 and 3 never are) that the national portal accepted at least
+    once: counted as the rollup counts "received" (competent agency, local day of receipt).
+
+    The one count read from the dossier table: the sync record is written by the portal's sender after the
+    action, outside the transactions that keep the rollups. The bound on `created_at` (a dossier is received
+    after it is created) lets the competent-agency index narrow the rows read."""
+    start = dt.datetime.combine(period.first, dt.time.min, tzinfo=LOCAL_TZ)
+    end = dt.datetime.combine(period.last + dt.timedelta(days=1), dt.time.min, tzinfo=LOCAL_TZ)
+    return (
+        NationalSync.objects.filter(
+            dossier__competent_authority_id__in=agency_ids,
+            dossier__created_at__lt=end,
+            dossier__received_at__gte=start,
+            dossier__received_at__lt=end,
+        )
+        .exclude(dossier__status__in=NOT_RECEIVED_STATUSES)
+        .count()
+    )
 
 
 def _points(rule: IndicatorRule, share: float | None) -> float | None:

@@ -1,5 +1,5 @@
-"""The back-office menu's links to the oversight pages, the access log and the outbox, each shown only to
-those who may read it."""
+"""The back-office menu's links to the oversight pages, the access log, the outbox, the reconciliation with
+the national portal and its dossiers not taken in, each shown only to those who may read it."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
+from motcua.exchange.selectors import inbound_problems
 from motcua.org.selectors import may_watch_operations
 from motcua.privacy.selectors import may_audit
 
@@ -38,3 +39,17 @@ def audit_nav_link(context: template.Context) -> SafeString | str:
 @register.simple_tag(takes_context=True)
 def outbox_nav_link(context: template.Context) -> SafeString | str:
     return _link(context, may_watch_operations, "backoffice:outbox", _("Outbox"))
+
+
+@register.simple_tag(takes_context=True)
+def exchange_nav_link(context: template.Context) -> SafeString | str:
+    return _link(context, may_watch_operations, "backoffice:exchange-reconciliation", _("Reconciliation"))
+
+
+@register.simple_tag(takes_context=True)
+def inbound_nav_link(context: template.Context) -> SafeString | str:
+    label = _("From the national portal")
+    # How many wait is worth a count only to those who see the page.
+    if may_watch_operations(context["request"].user) and (waiting := inbound_problems().count()):
+        label = f"{label} ({waiting})"
+    return _link(context, may_watch_operations, "backoffice:inbound-problems", label)

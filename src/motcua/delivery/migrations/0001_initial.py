@@ -43,9 +43,7 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "kind",
-                    models.CharField(
-                        help_text="What it is, which names the sender that delivers it.", max_length=64
-                    ),
+                    models.CharField(help_text="What it is: it names its sender.", max_length=64),
                 ),
                 ("ordering_key", models.CharField(blank=True, max_length=100)),
                 ("idempotency_key", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),

@@ -109,3 +109,12 @@ def test_two_workers_at_once_deliver_each_message_once():
             worker.join()
     assert received == Counter({str(number): 1 for number in range(60)})
     assert not OutboxMessage.objects.exclude(status=MessageStatus.DELIVERED).exists()
+
+
+@pytest.mark.django_db
+def test_a_transaction_writing_several_messages_wakes_the_worker_once(django_capture_on_commit_callbacks):
+    with sender_replaced("test.echo", echo):
+        with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+            for name in "abc":
+                enqueue("partner", "test.echo", {"n": name})
+    assert len(callbacks) == 1

@@ -22,8 +22,10 @@ from motcua.catalog.models import (
 from motcua.catalog.selectors import search_versions
 from motcua.catalog.services import workflow_problem
 from motcua.demo import loader
+from motcua.exchange.models import AgencyMapping, ProcedureMapping
 from motcua.org.constants import Role, UnitLevel
 from motcua.org.models import AdministrativeUnit, Agency, CitizenProfile, Counter, StaffRole
+from motcua.sandbox.dvcqg import portal_data
 
 COUNTED: list[type[models.Model]] = [
     AdministrativeUnit,
@@ -41,6 +43,8 @@ COUNTED: list[type[models.Model]] = [
     WorkflowStep,
     ServiceProgramme,
     ProgrammeEntry,
+    ProcedureMapping,
+    AgencyMapping,
 ]
 
 
@@ -93,6 +97,14 @@ def test_every_workflow_fits_its_case_time(demo):
     for case in Case.objects.prefetch_related("steps"):
         assert case.steps.exists(), case
         assert workflow_problem(case) is None, case
+
+
+def test_the_procedures_the_stand_in_portal_knows_and_every_agency_are_mapped(demo):
+    mapped = dict(ProcedureMapping.objects.values_list("procedure__national_code", "national_code"))
+    assert len(mapped) == 6
+    assert all(ours == theirs for ours, theirs in mapped.items())
+    assert set(mapped) <= set(portal_data().procedures)
+    assert AgencyMapping.objects.count() == Agency.objects.count()
 
 
 def test_there_is_staff_in_every_role_and_a_superuser(demo):

@@ -194,7 +194,11 @@ def _resolve(actor: User, intake: Intake, today: dt.date) -> _Resolved:
     files: dict[int, UploadedFile] = {}
     if case is not None:
         problems += form_problems(case.form_schema, intake.form)
-        files, document_problems = _document_problems(actor, case, intake.documents)
+        # A dossier filed elsewhere was checked there, and its documents are that system's files, not answers
+        # to our list one by one: the officer judges it complete on acceptance, or asks for a supplement.
+        files, document_problems = _document_problems(
+            actor, case, intake.documents, require_all=intake.origin == Origin.OWN
+        )
         problems += document_problems
     # Without a case or a receiving unit there is a problem listed already; the test tells the type checker.
     if problems or case is None or receiving is None:
@@ -203,7 +207,7 @@ def _resolve(actor: User, intake: Intake, today: dt.date) -> _Resolved:
 
 
 def _document_problems(
-    actor: User, case: Case, documents: list[AttachedDocument]
+    actor: User, case: Case, documents: list[AttachedDocument], *, require_all: bool
 ) -> tuple[dict[int, UploadedFile], list[FieldProblem]]:
     requirements = {d.pk: d for d in case.documents.all()}
     file_ids = [d.file for d in documents if d.file is not None]
@@ -219,7 +223,7 @@ def _document_problems(
         problems += _handed_in_problems(index, document, files)
     given = {d.requirement for d in documents}
     for requirement in requirements.values():
-        if requirement.mandatory and requirement.pk not in given:
+        if require_all and requirement.mandatory and requirement.pk not in given:
             problems.append(
                 FieldProblem("documents", "missing", _("Missing required document: %s.") % requirement.name)
             )
@@ -307,7 +311,8 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
             applicant_email=applicant.email,
             applicant_address=applicant.address,
             representative=intake.representative,
-            applicant_user=actor if submitted else None,
+            # A dossier filed elsewhere belongs to no account here: its actor is the system that brought it.
+            applicant_user=actor if submitted and intake.origin == Origin.OWN else None,
             search_text=fold_vietnamese(f"{applicant.full_name} {applicant.id_number} {applicant.tax_code}"),
             form_data=intake.form,
             receiving_unit=resolved.receiving_unit,

@@ -147,11 +147,17 @@ def test_an_invalid_record_is_refused_naming_each_field_and_nothing_of_the_batch
     assert sandbox.dossiers() == []
 
 
-def test_a_received_dossier_needs_its_date_of_receipt_but_a_new_online_one_does_not(portal):
+def test_a_received_dossier_needs_its_date_of_receipt_but_one_never_received_does_not(portal):
     answer = synchronise(portal, {**RECEIVED, "NgayTiepNhan": ""})
     assert answer["error_code"] == -1 and fields_of(answer) == {"data[0].NgayTiepNhan"}
-    new_online = {**RECEIVED, "TrangThaiHoSo": "1", "NgayTiepNhan": "", "NgayNopHoSo": "20261208080000"}
-    assert synchronise(portal, new_online)["error_code"] == 0
+    for never_received in ("1", "3"):  # filed online; refused at reception
+        unreceived = {
+            **RECEIVED,
+            "TrangThaiHoSo": never_received,
+            "NgayTiepNhan": "",
+            "NgayNopHoSo": "20261208080000",
+        }
+        assert synchronise(portal, unreceived)["error_code"] == 0
 
 
 def test_data_must_be_a_list_of_records(portal):

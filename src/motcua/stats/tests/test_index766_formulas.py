@@ -116,12 +116,14 @@ def test_indicators_after_the_period_judge_open_dossiers_at_its_last_day(october
     # No online payment: 0 points out of 6 + 2, the owed amounts unknown.
     assert (found["3.6"].numerator, found["3.6"].denominator, found["3.6"].points) == (0, None, 0.0)
     assert found["3.7"].points == 0.0
-    # Total 16 + 6 + 4 + 2.4 + 4.67 = 33.07 of 20 + 6 + 8 + 10 + 6 = 50 → 66.14 → "average" (50–<70).
-    assert (index.points, index.max_points, index.scaled, index.band) == (33.07, 50, 66.14, "average")
+    # 1.4: none of the ten was accepted by the national portal (no sync record) → 0 of 6 points.
+    assert (found["1.4"].numerator, found["1.4"].denominator, found["1.4"].points) == (0, 10, 0.0)
+    # Total 16 + 6 + 4 + 2.4 + 4.67 = 33.07 of 6 + 20 + 6 + 8 + 10 + 6 = 56 → 59.05 → "average" (50–<70).
+    assert (index.points, index.max_points, index.scaled, index.band) == (33.07, 56, 59.05, "average")
     assert index.legal_max_points == 100
     groups = {g.code: g for g in index.groups}
     assert (groups["2"].points, groups["2"].max_points, groups["2"].legal_max_points) == (16.0, 20, 20)
-    assert (groups["1"].points, groups["1"].max_points, groups["1"].legal_max_points) == (0, 0, 18)
+    assert (groups["1"].points, groups["1"].max_points, groups["1"].legal_max_points) == (0, 6, 18)
 
 
 def test_the_time_to_a_result_is_counted_in_the_provinces_working_days(october):
@@ -146,7 +148,6 @@ def test_outside_data_indicators_are_listed_with_a_note_and_never_scored(october
         "1.1",
         "1.2",
         "1.3",
-        "1.4",
         "3.1",
         "3.5",
         "4.3",

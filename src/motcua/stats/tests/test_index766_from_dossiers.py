@@ -11,6 +11,9 @@ import time_machine
 from django.contrib.auth.models import User
 from django.test import Client
 
+from motcua.dossiers.lifecycle import national_code
+from motcua.dossiers.models import Dossier
+from motcua.exchange.models import NationalSync
 from motcua.stats.index766 import index766
 from motcua.stats.periods import Period
 from motcua.stats.recount import rebuild
@@ -85,8 +88,10 @@ def test_index_of_dossiers_judged_after_the_month(five_dossiers):
     assert found["4.2"] == (2, 5, 1.6)
     # 5.4: late B, C, D; A dissatisfied → (5 − 3 − 1) ÷ 5 = 20 % → 6 × 0.2 ÷ 0.9 = 1.33.
     assert found["5.4"] == (1, 5, 1.33)
-    # 8 + 2.4 + 3 + 1.6 + 1.33 = 16.33 of 50 → 32.66: weak.
-    assert (index.points, index.max_points, index.scaled, index.band) == (16.33, 50, 32.66, "weak")
+    # 1.4: none of them was accepted by the national portal → 0 of 6.
+    assert found["1.4"] == (0, 5, 0.0)
+    # 8 + 2.4 + 3 + 1.6 + 1.33 = 16.33 of 56 → 29.16: weak.
+    assert (index.points, index.max_points, index.scaled, index.band) == (16.33, 56, 29.16, "weak")
 
 
 def test_index_during_the_month_counts_a_dossier_not_yet_due_as_on_time(five_dossiers):
@@ -94,6 +99,37 @@ def test_index_during_the_month_counts_a_dossier_not_yet_due_as_on_time(five_dos
     found = _figures(index766([five_dossiers.department.pk], OCTOBER, today=dt.date(2026, 10, 14)))
     assert found["2.1"] == (3, 5, 12.0)
     assert found["5.4"] == (2, 5, 2.67)
+
+
+def _accepted_by_the_portal(code: str, when: dt.datetime) -> None:
+    """The sync record the portal's sender writes when the portal accepts the dossier's record."""
+    dossier = Dossier.objects.get(code=code)
+    NationalSync.objects.create(
+        dossier=dossier,
+        national_code=code,
+        first_synced_at=when,
+        last_synced_at=when,
+        synced_status=str(national_code(dossier.status)),
+    )
+
+
+def test_indicator_1_4_counts_the_received_dossiers_the_portal_accepted(five_dossiers):
+    received = Dossier.objects.filter(competent_authority=five_dossiers.department).order_by("received_at")
+    a, _b, c, _d, e = received.values_list("code", flat=True)
+    for code in (a, c, e):
+        _accepted_by_the_portal(code, at("2026-10-20 12:00"))
+    # Noise: synced but submitted online and not yet received (status 1); synced and received in November.
+    _accepted_by_the_portal(submit_online(five_dossiers, at("2026-10-25 08:00")), at("2026-10-25 08:05"))
+    _accepted_by_the_portal(receive(five_dossiers, at("2026-11-02 09:00")), at("2026-11-02 09:05"))
+    today = dt.date(2026, 11, 3)
+    # A, C, E of the five received in October → 60 % → 6 × 0.6 = 3.6 points (the general form of group 1).
+    indicator = _by_code(index766([five_dossiers.department.pk], OCTOBER, today))["1.4"]
+    assert (indicator.numerator, indicator.denominator, indicator.rate, indicator.points) == (3, 5, 60.0, 3.6)
+    # Per unit: the receiving service centre answers for none of them.
+    assert _figures(index766([five_dossiers.centre.pk], OCTOBER, today))["1.4"] == (0, 0, 0.0)
+    # November: the one received then, synced → 1 of 1.
+    november = Period(dt.date(2026, 11, 1), dt.date(2026, 11, 30))
+    assert _figures(index766([five_dossiers.department.pk], november, today))["1.4"] == (1, 1, 6.0)
 
 
 def test_how_many_supplements_keep_a_dossier_on_time_is_configured(five_dossiers, settings):
@@ -130,8 +166,8 @@ def test_the_api_gives_the_index_of_the_users_unit(five_dossiers):
     )
     assert (body["total"], body["max"], body["scaled"], body["band"], body["legal_max"]) == (
         16.33,
-        50,
-        32.66,
+        56,
+        29.16,
         "weak",
         100,
     )
@@ -149,7 +185,10 @@ def test_the_api_gives_the_index_of_the_users_unit(five_dossiers):
         "source": "platform",
         "note": "",
     }
-    assert indicators["1.4"]["source"] == "outside" and "not built yet" in indicators["1.4"]["note"]
+    assert indicators["1.4"]["source"] == "platform"
+    assert (indicators["1.4"]["numerator"], indicators["1.4"]["denominator"]) == (0, 5)
+    assert indicators["1.3"]["source"] == "outside"
+    assert "national procedure database" in indicators["1.3"]["note"]
     # A leader above the department sees it too.
     city = _get(
         five_dossiers,
@@ -190,14 +229,14 @@ def test_the_page_shows_score_band_formulas_and_outside_data(five_dossiers):
     html = response.content.decode()
     assert response.status_code == 200
     assert f'<option value="{five_dossiers.department.identity_code}" selected>' in html
-    assert "<strong>32.66</strong> / 100" in html and '<span class="badge badge-danger">Weak</span>' in html
-    assert "16.33 points of the 50" in html
-    # 2.1 with its numerator, denominator, rate and points; 1.4 marked as needing outside data.
+    assert "<strong>29.16</strong> / 100" in html and '<span class="badge badge-danger">Weak</span>' in html
+    assert "16.33 points of the 56" in html
+    # 2.1 with its numerator, denominator, rate and points; 1.3 marked as needing outside data.
     row = re.search(r"<span class=\"code\">2\.1</span>.*?</tr>", html, re.S).group(0)
     assert re.findall(r'<td class="value">([^<]*)</td>', row) == ["2", "5", "40 %", "8 / 20"]
     assert "points = 20 × rate" in row
-    outside = re.search(r"<span class=\"code\">1\.4</span>.*?</tr>", html, re.S).group(0)
-    assert "Needs outside data" in outside and "not built yet" in outside
+    outside = re.search(r"<span class=\"code\">1\.3</span>.*?</tr>", html, re.S).group(0)
+    assert "Needs outside data" in outside and "national procedure database" in outside
     assert "3.06 working days" in html
 
 

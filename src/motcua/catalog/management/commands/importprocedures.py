@@ -6,20 +6,8 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 from tqdm import tqdm
 
-from motcua.catalog.importer import ImportFileError, import_procedures, read_records
+from motcua.catalog.importer import ImportFileError, import_procedures, province_publisher_code, read_records
 from motcua.catalog.services import Outcome
-from motcua.org.constants import AgencyKind
-from motcua.org.models import Agency
-
-
-def _province_committee_code() -> str | None:
-    """The province's People's Committee, which publishes the local procedure codes by default."""
-    committee = Agency.objects.filter(
-        kind=AgencyKind.PEOPLES_COMMITTEE,
-        parent__isnull=True,
-        administrative_unit__code=settings.MOTCUA_PROVINCE_CODE,
-    ).first()
-    return committee.identity_code if committee else None
 
 
 class Command(BaseCommand):
@@ -46,7 +34,7 @@ class Command(BaseCommand):
     def handle(
         self, *args, file: Path, valid_from: dt.date | None, publisher: str | None, dry_run: bool, **kw
     ) -> None:
-        publisher = publisher or _province_committee_code()
+        publisher = publisher or province_publisher_code()
         if publisher is None:
             raise CommandError(
                 f"Province {settings.MOTCUA_PROVINCE_CODE} has no People's Committee here; use --publisher."

@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("exchange", "0001_initial"),
+        ("exchange", "0003_reconciliation_run"),
         ("org", "0005_delegation_audit_append_only"),
     ]
 
