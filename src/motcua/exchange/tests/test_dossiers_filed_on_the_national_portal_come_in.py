@@ -22,6 +22,7 @@ from django_tasks_db.models import DBTaskResult
 
 from motcua.catalog.models import RequiredDocument
 from motcua.conftest import PDF_BYTES, act
+from motcua.delivery.outbox import deliver_due
 from motcua.dossiers.lifecycle import Channel, Status
 from motcua.dossiers.models import Dossier, DossierEvent, Origin, UploadedFile
 from motcua.exchange.dvcqg.inbound import PORTAL_ACCOUNT, fetch_new_dossiers
@@ -293,8 +294,10 @@ def _counter_of(world, dossier: Dossier) -> str:
     return "counter" if dossier.receiving_unit == world.centre else "counter_commune"
 
 
-def test_a_portal_dossier_then_follows_our_lifecycle(world, portal):
-    portal.submit()
+def test_a_portal_dossier_then_follows_our_lifecycle_and_its_progress_flows_back_under_its_national_code(
+    world, portal
+):
+    national_code = portal.submit()
     fetch_new_dossiers()
     [dossier] = _from_the_portal()
 
@@ -303,7 +306,12 @@ def test_a_portal_dossier_then_follows_our_lifecycle(world, portal):
     assert response.status_code == 200, response.content
     dossier.refresh_from_db()
     assert dossier.status == Status.RECEIVED and dossier.due_at is not None
-    assert dossier.origin_code  # still known by its national code, for the progress flowing back
+    assert deliver_due().as_dict() == {"delivered": 3, "failed": 0, "dead": 0}
+    held = portal.dossier(national_code)
+    assert held is not None and portal.dossier(dossier.code) is None
+    assert held["record"]["TrangThaiHoSo"] == "2"
+    assert held["record"]["MaHoSoKhac"] == dossier.code
+    assert [entry["MaHoSo"] for entry in held["progress"]] == [national_code]
 
 
 @pytest.mark.django_db(transaction=True)
