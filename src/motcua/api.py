@@ -7,6 +7,7 @@ from motcua.core.openapi import DocumentedAPI
 from motcua.delivery.api import OutboxAccess, outbox_router
 from motcua.dossiers.api import files_router, lookup_router
 from motcua.dossiers.api import router as dossiers_router
+from motcua.exchange.api import router as edxml_router
 from motcua.org.api import delegations_router
 from motcua.org.api import router as org_router
 from motcua.org.api_token import router as token_router
@@ -43,3 +44,4 @@ api.add_router("/stats", report_router)
 api.add_router("/stats", indicators_router)
 api.add_router("/verify", verify_router)
 api.add_router("/outbox", outbox_router(api_auth, OutboxAccess(may_watch_operations, may_steer_operations)))
+api.add_router("/edxml", edxml_router)

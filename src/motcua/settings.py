@@ -179,6 +179,10 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 MOTCUA_MAX_UPLOAD_BYTES = int(os.environ.get("MOTCUA_MAX_UPLOAD_BYTES", str(20 * 1024 * 1024)))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The largest edXML package (or status message) read from a partner, in bytes; larger ones are refused unread.
+MOTCUA_EDXML_MAX_BYTES = int(os.environ.get("MOTCUA_EDXML_MAX_BYTES", str(50 * 1024 * 1024)))
+# How long a partner agency's inbox may take to answer one of our edXML messages, in seconds.
+MOTCUA_EDXML_TIMEOUT_SECONDS = float(os.environ.get("MOTCUA_EDXML_TIMEOUT_SECONDS", "30"))
 
 # The province this deployment serves: its calendar overrides and its demo data are keyed by this code.
 MOTCUA_PROVINCE_CODE = os.environ.get("MOTCUA_PROVINCE_CODE", "01")

@@ -31,6 +31,7 @@ from motcua.core.errors import DomainError, FieldProblem, NotFound, StaleVersion
 from motcua.dossiers.lifecycle import (
     ACTIONS,
     CreationEvent,
+    OutsideEvent,
     Status,
     clock_running,
     is_open,
@@ -65,10 +66,12 @@ from motcua.worktime.services import calendar_for
 INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/webp"})
 INLINE_TYPES = INLINE_IMAGES | {"application/pdf"}
 
-# The events that open a dossier's history are not lifecycle actions; they are named here.
+# The events that open a dossier's history, and those an outside party's message adds, are not lifecycle
+# actions; they are named here.
 CREATION_LABELS: dict[str, Promise] = {
     CreationEvent.SUBMIT: gettext_lazy("Submitted online"),
     CreationEvent.RECEIVE: gettext_lazy("Received"),
+    OutsideEvent.PARTNER_STATUS: gettext_lazy("Status from the partner agency"),
 }
 
 # What an event's data says, in the order the timeline shows it.
@@ -77,6 +80,8 @@ EVENT_DETAILS: tuple[tuple[str, Promise], ...] = (
     ("step", gettext_lazy("Step")),
     ("assignee", gettext_lazy("Assigned to")),
     ("to_unit", gettext_lazy("To unit")),
+    ("partner", gettext_lazy("Partner agency")),
+    ("status_code", gettext_lazy("edXML status code")),
     ("amount", gettext_lazy("Amount")),
     ("receipt_number", gettext_lazy("Fee receipt number")),
     ("new_appointment", gettext_lazy("New appointment")),

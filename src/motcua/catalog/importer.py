@@ -36,9 +36,10 @@ from motcua.catalog.services import (
     working_day_minutes,
 )
 from motcua.core.errors import DomainError
+from motcua.core.identifiers import IDENTITY_CODE_RE
 from motcua.core.text import fold_vietnamese
 from motcua.org.constants import AgencyKind, UnitLevel
-from motcua.org.models import IDENTITY_CODE_RE, Agency
+from motcua.org.models import Agency
 from motcua.worktime.constants import DurationUnit
 
 # A code that already names its publisher (1.001193.000.00.00.H26) is a national code + an identity code.

@@ -1,4 +1,5 @@
-"""Validation of the identifiers applicants give: personal identification numbers and tax codes."""
+"""Validation of identifiers: the personal identification numbers and tax codes applicants give, the identity
+codes of agencies."""
 
 from __future__ import annotations
 
@@ -80,6 +81,11 @@ BIRTH_PROVINCE_CODES = frozenset(
 # The fourth digit encodes sex and century: 0/1 born 1900-1999, 2/3 2000-2099, and so on every century.
 _CENTURY_BY_DIGIT = {d: 1900 + 100 * (d // 2) for d in range(10)}
 _TAX_CODE_RE = re.compile(r"^\d{10}(-\d{3})?$|^\d{12}$")
+# QCVN 102:2016 / Decision 20/2020: groups of digits separated by dots, the right-most group naming the
+# level-1 body (H + 2 digits for a province, G + 2 digits for a ministry); at most 35 characters
+# (DOMAIN.md §5.1).
+IDENTITY_CODE_RE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[GH][0-9]{2}$")
+IDENTITY_CODE_MAX_LENGTH = 35
 
 
 def personal_id_problem(value: str, date_of_birth: dt.date | None = None) -> str | None:
@@ -99,6 +105,13 @@ def tax_code_problem(value: str) -> str | None:
     """Why `value` is not a tax code (10 digits, 10-3 for a branch, or a 12-digit personal number)."""
     if not _TAX_CODE_RE.match(value or ""):
         return str(_("A tax code has 10 digits, 10 digits and a 3-digit branch suffix, or 12 digits."))
+    return None
+
+
+def identity_code_problem(value: str) -> str | None:
+    """Why `value` is not an agency identity code (mã định danh), or None when it is."""
+    if len(value or "") > IDENTITY_CODE_MAX_LENGTH or not IDENTITY_CODE_RE.match(value or ""):
+        return str(_("%(value)s is not an agency identity code like 000.00.00.H26.") % {"value": value})
     return None
 
 

@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ImproperlyConfigured
 
 from motcua.core.domain_events import DomainEvent
-from motcua.dossiers.lifecycle import ACTIONS, ActionName, CreationEvent
+from motcua.dossiers.lifecycle import ACTIONS, ActionName, CreationEvent, OutsideEvent
 from motcua.dossiers.models import DossierEvent
 
 
@@ -111,6 +111,12 @@ class ApologyIssued(DossierActed):
     name = ActionName.APOLOGISE
 
 
+class PartnerStatusRecorded(DossierActed):
+    """A partner agency reported on a dossier we transferred to it; the status of ours is unchanged."""
+
+    name = OutsideEvent.PARTNER_STATUS
+
+
 @dataclass(frozen=True)
 class DossierDataRead(DomainEvent):
     """Someone read a dossier's personal data through the API (`what`: "dossier" or "events"); the access
@@ -124,7 +130,7 @@ class DossierDataRead(DomainEvent):
 
 
 EVENT_TYPES: dict[str, type[DossierActed]] = {kind.name: kind for kind in DossierActed.__subclasses__()}
-if EVENT_TYPES.keys() != {*ACTIONS, *CreationEvent}:
+if EVENT_TYPES.keys() != {*ACTIONS, *CreationEvent, *OutsideEvent}:
     raise ImproperlyConfigured("Every event of a dossier's history has exactly one published event type.")
 
 

@@ -112,6 +112,13 @@ class CreationEvent(StrEnum):
     RECEIVE = "receive"
 
 
+class OutsideEvent(StrEnum):
+    """Events an outside party's message adds to a dossier's history: not actions of ours, and they never
+    change the status (a partner agency reporting on a dossier we transferred to it, ADR 00XX)."""
+
+    PARTNER_STATUS = "partner_status"
+
+
 class Actor(StrEnum):
     """Who may take an action, besides the staff roles of `Role`."""
 
@@ -383,9 +390,15 @@ RATABLE_STATUSES = frozenset({Status.RETURNED})
 ON_TIME_BY_RULE = frozenset({Status.WITHDRAWN})
 
 
-def initial_status(channel: str) -> str:
-    """Online submissions wait for an officer to accept them; the counter and the post receive at once."""
-    return Status.SUBMITTED if channel == Channel.ONLINE else Status.RECEIVED
+def initial_status(channel: str, *, received_elsewhere: bool = False) -> str:
+    """Online submissions wait for an officer to accept them; the counter and the post receive at once, and so
+    does an agency a partner hands a dossier over to: the partner received it from the applicant already."""
+    return Status.SUBMITTED if channel == Channel.ONLINE and not received_elsewhere else Status.RECEIVED
+
+
+def awaits_receipt(status: str) -> bool:
+    """Submitted online and not yet received by an officer: no receipt time, no clock."""
+    return status == Status.SUBMITTED
 
 
 def national_code(status: str) -> int:

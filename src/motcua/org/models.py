@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import hashlib
-import re
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -9,20 +8,13 @@ from django.db import models
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from motcua.core.identifiers import mask_personal_id
+from motcua.core.identifiers import identity_code_problem, mask_personal_id
 from motcua.org.constants import AgencyKind, Role, UnitLevel
-
-# QCVN 102:2016 / Decision 20/2020: groups of digits separated by dots, the right-most group naming the
-# level-1 body (H + 2 digits for a province, G + 2 digits for a ministry); at most 35 characters
-# (DOMAIN.md §5.1).
-IDENTITY_CODE_RE = re.compile(r"^[0-9A-Z]{3}\.[0-9A-Z]{2}\.[0-9A-Z]{2}\.[GH][0-9]{2}$")
 
 
 def validate_identity_code(value: str) -> None:
-    if len(value) > 35 or not IDENTITY_CODE_RE.match(value):
-        raise ValidationError(
-            _("%(value)s is not an agency identity code like 000.00.00.H26."), params={"value": value}
-        )
+    if why := identity_code_problem(value):
+        raise ValidationError(why)
 
 
 class AdministrativeUnit(models.Model):

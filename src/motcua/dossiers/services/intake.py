@@ -23,7 +23,13 @@ from motcua.catalog.selectors import IntakeOffer, intake_offer
 from motcua.core.errors import FieldProblem, InvalidInput
 from motcua.core.identifiers import personal_id_problem, tax_code_problem
 from motcua.core.text import fold_vietnamese
-from motcua.dossiers.lifecycle import CREATION_EVENTS, Channel, ResultDelivery, initial_status
+from motcua.dossiers.lifecycle import (
+    CREATION_EVENTS,
+    Channel,
+    ResultDelivery,
+    awaits_receipt,
+    initial_status,
+)
 from motcua.dossiers.models import ApplicantKind, Dossier, DossierDocument, Origin, SubmittedAs, UploadedFile
 from motcua.dossiers.services.clock import start_clock
 from motcua.dossiers.services.codes import next_dossier_code
@@ -155,6 +161,10 @@ def _resolve(actor: User, intake: Intake, today: dt.date) -> _Resolved:
         problems.append(
             FieldProblem("receiving_unit", "unknown", _("Name the receiving unit by its identity code."))
         )
+    elif handed_over(intake):
+        # A partner agency hands the dossier to the unit it addressed (the exchange checks that it is ours);
+        # no counter of ours received it from the applicant.
+        pass
     elif receiving.pk not in offer.receiving_unit_ids:
         problems.append(
             FieldProblem("receiving_unit", "not_receiving", _("This unit does not receive this procedure."))
@@ -253,6 +263,11 @@ def _handed_in_problems(
     return problems
 
 
+def handed_over(intake: Intake) -> bool:
+    """Whether a partner agency transferred the dossier to us: it was received from the applicant there."""
+    return intake.origin == Origin.PARTNER
+
+
 def intake_problems(actor: User, intake: Intake) -> list[FieldProblem]:
     """Every problem `create_dossier` would report for `intake`, found without writing anything: a page can
     check an application before its review with exactly the rules its submission will meet."""
@@ -271,7 +286,9 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
     resolved = _resolve(actor, intake, timezone.localdate(now))
     # Within the idempotency transaction when there is one: a savepoint would only add round trips.
     with transaction.atomic(savepoint=False):
-        online = intake.channel == Channel.ONLINE
+        status = initial_status(intake.channel, received_elsewhere=handed_over(intake))
+        # Submitted online and waiting for an officer; otherwise received now, and the clock starts.
+        submitted = awaits_receipt(status)
         applicant = intake.applicant
         dossier = Dossier(
             code=next_dossier_code(resolved.receiving_unit, timezone.localdate(now)),
@@ -284,7 +301,7 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
             case=resolved.case,
             channel=intake.channel,
             result_delivery=intake.result_delivery,
-            status=initial_status(intake.channel),
+            status=status,
             applicant_kind=applicant.kind,
             applicant_name=applicant.full_name.strip(),
             applicant_id_number=applicant.id_number,
@@ -295,7 +312,7 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
             applicant_address=applicant.address,
             representative=intake.representative,
             # A dossier filed elsewhere belongs to no account here: its actor is the system that brought it.
-            applicant_user=actor if online and intake.origin == Origin.OWN else None,
+            applicant_user=actor if submitted and intake.origin == Origin.OWN else None,
             search_text=fold_vietnamese(f"{applicant.full_name} {applicant.id_number} {applicant.tax_code}"),
             form_data=intake.form,
             receiving_unit=resolved.receiving_unit,
@@ -303,10 +320,10 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
             current_unit=resolved.receiving_unit,
             created_by=actor,
             created_at=now,
-            submitted_at=now if online else None,
-            received_at=None if online else now,
+            submitted_at=now if submitted else None,
+            received_at=None if submitted else now,
         )
-        if not online:
+        if not submitted:
             start_clock(dossier, now)
         dossier.save()
         documents = DossierDocument.objects.bulk_create(
@@ -328,7 +345,7 @@ def create_dossier(actor: User, intake: Intake, now: dt.datetime | None = None) 
             actor,
             now,
             from_status="",
-            actor_unit_id=None if online else resolved.receiving_unit.pk,
+            actor_unit_id=None if submitted else resolved.receiving_unit.pk,
             data={
                 "channel": dossier.channel,
                 "due_at": dossier.due_at.isoformat() if dossier.due_at else None,

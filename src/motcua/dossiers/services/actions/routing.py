@@ -14,6 +14,7 @@ from motcua.dossiers.services.actions.steps import (
     close_current_step,
     open_step,
     open_workflow_step,
+    reopen_previous_step,
     step_data,
     workflow,
 )
@@ -71,20 +72,10 @@ def _send_back(ctx: ActionContext[SendBack]) -> None:
         raise Conflict(first_step)
     if current.workflow_step_id is None:
         # A unit the dossier was transferred to sends it back to the step that transferred it.
-        previous = dossier.steps.exclude(pk=current.pk).order_by("-started_at", "-id").first()
-        if previous is None:
+        reopened = reopen_previous_step(dossier, ctx.now, "sent_back")
+        if reopened is None:
             raise Conflict(first_step)
-        close_current_step(dossier, ctx.now, "sent_back")
-        step = open_step(
-            dossier,
-            ctx.now,
-            order=previous.workflow_order,
-            name=previous.name,
-            role=previous.role,
-            agency_id=previous.agency_id,
-            budget_hours=previous.budget_minutes // 60 if previous.budget_minutes else None,
-            workflow_step=previous.workflow_step,
-        )
+        step = reopened
     else:
         earlier = [s for s in workflow(dossier) if s.order < current.workflow_order]
         if not earlier:

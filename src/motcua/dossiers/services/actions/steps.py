@@ -64,6 +64,27 @@ def open_workflow_step(dossier: Dossier, now: dt.datetime, step: WorkflowStep) -
     )
 
 
+def reopen_previous_step(dossier: Dossier, now: dt.datetime, outcome: str) -> DossierStep | None:
+    """Close the current step and open again the one before it, at its unit; None, changing nothing, when the
+    current step is the dossier's first."""
+    current = dossier.current_step
+    earlier = dossier.steps.exclude(pk=current.pk) if current is not None else dossier.steps.all()
+    previous = earlier.order_by("-started_at", "-id").first()
+    if previous is None:
+        return None
+    close_current_step(dossier, now, outcome)
+    return open_step(
+        dossier,
+        now,
+        order=previous.workflow_order,
+        name=previous.name,
+        role=previous.role,
+        agency_id=previous.agency_id,
+        budget_hours=previous.budget_minutes // 60 if previous.budget_minutes else None,
+        workflow_step=previous.workflow_step,
+    )
+
+
 def step_data(step: DossierStep) -> dict[str, Any]:
     return {
         "step": step.name,
