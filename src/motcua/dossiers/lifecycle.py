@@ -114,7 +114,7 @@ class CreationEvent(StrEnum):
 
 class OutsideEvent(StrEnum):
     """Events an outside party's message adds to a dossier's history: not actions of ours, and they never
-    change the status (a partner agency reporting on a dossier we transferred to it, ADR 00XX)."""
+    change the status (a partner agency reporting on a dossier we transferred to it, ADR 0027)."""
 
     PARTNER_STATUS = "partner_status"
 

@@ -1,4 +1,4 @@
-"""What a partner agency reports on a dossier we transferred to it (edXML status messages, ADR 00XX).
+"""What a partner agency reports on a dossier we transferred to it (edXML status messages, ADR 0027).
 
 The report is a history entry that leaves the status as it is: the dossier stays in process while the partner
 works on it. When the partner is done with it (it finished its part, or refused the dossier), the dossier

@@ -1,5 +1,5 @@
 """What partner agencies send to our edXML inbox: dossiers they transfer to us, and status messages on the
-dossiers we transferred to them (ADR 00XX).
+dossiers we transferred to them (ADR 0027).
 
 Every answer is an edXML status message: 03 when a dossier is registered here (once per sender and code: the
 same package told again gets the same answer), 02 with the reason when it is refused, each refusal with the

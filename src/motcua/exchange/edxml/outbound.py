@@ -1,4 +1,4 @@
-"""Dossiers and their news to partner agencies, as edXML through the outbox (ADR 00XX).
+"""Dossiers and their news to partner agencies, as edXML through the outbox (ADR 0027).
 
 Two messages go out, each written in the transaction of the change it tells of:
 - `edxml.package`: a dossier transferred to a partner, built from the dossier as it is at the transfer;
@@ -85,7 +85,7 @@ def send_transferred_dossier(event: DossierTransferred) -> None:
         )
     if "competent_authority" in event.data:
         # A transfer at receipt makes the unit it goes to the deciding one; a partner does its part of a
-        # dossier in process here, which then comes back for the one result (ADR 00XX).
+        # dossier in process here, which then comes back for the one result (ADR 0027).
         raise InvalidInput.field(
             "to_unit",
             "partner_at_receipt",

@@ -1,4 +1,4 @@
-"""Agencies outside this deployment that we exchange dossiers with as edXML (ADR 00XX)."""
+"""Agencies outside this deployment that we exchange dossiers with as edXML (ADR 0027)."""
 
 from __future__ import annotations
 
