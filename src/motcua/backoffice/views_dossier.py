@@ -30,10 +30,9 @@ from motcua.catalog.widgets import Kind
 from motcua.core.errors import DomainError, FieldProblem, NotFound, StaleVersion
 from motcua.dossiers.lifecycle import (
     ACTIONS,
-    CreationEvent,
-    OutsideEvent,
     Status,
     clock_running,
+    event_label,
     is_open,
     national_channel_code,
     national_code,
@@ -65,14 +64,6 @@ from motcua.worktime.services import calendar_for
 # Browsers show these inline; other uploads (TIFF, HEIC, office documents) are offered as downloads.
 INLINE_IMAGES = frozenset({"image/jpeg", "image/png", "image/webp"})
 INLINE_TYPES = INLINE_IMAGES | {"application/pdf"}
-
-# The events that open a dossier's history, and those an outside party's message adds, are not lifecycle
-# actions; they are named here.
-CREATION_LABELS: dict[str, Promise] = {
-    CreationEvent.SUBMIT: gettext_lazy("Submitted online"),
-    CreationEvent.RECEIVE: gettext_lazy("Received"),
-    OutsideEvent.PARTNER_STATUS: gettext_lazy("Status from the partner agency"),
-}
 
 # What an event's data says, in the order the timeline shows it.
 EVENT_DETAILS: tuple[tuple[str, Promise], ...] = (
@@ -239,13 +230,11 @@ def _detail_text(key: str, value: Any) -> str:
 
 
 def _event_row(event: DossierEvent) -> EventRow:
-    action = ACTIONS.get(event.action)
-    label = action.label if action else CREATION_LABELS.get(event.action) or event.action
     actor = event.actor
     data = event.data or {}
     return EventRow(
         event=event,
-        label=str(label),
+        label=event_label(event.action),
         who=(actor.get_full_name() or actor.username) if actor else _("the system"),
         unit=event.actor_unit.name if event.actor_unit else "",
         from_label=_status_label(event.from_status) if event.from_status != event.to_status else "",

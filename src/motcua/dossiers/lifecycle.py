@@ -384,6 +384,21 @@ CREATION_EVENTS: dict[str, CreationEvent] = {
     Status.SUBMITTED: CreationEvent.SUBMIT,
     Status.RECEIVED: CreationEvent.RECEIVE,
 }
+# The names of the history's entries that are not actions (those are labelled by their `Action`).
+_OTHER_EVENT_LABELS: dict[str, Promise] = {
+    CreationEvent.SUBMIT: _("Submitted online"),
+    CreationEvent.RECEIVE: _("Received"),
+    OutsideEvent.PARTNER_STATUS: _("Status from the partner agency"),
+}
+
+
+def event_label(name: str) -> str:
+    """What an entry of a dossier's history is called: its action's label, or the name of an entry that is no
+    action (how the dossier came in, a partner's report); the bare name of one unknown here."""
+    action = ACTIONS.get(name)
+    return str(action.label if action else _OTHER_EVENT_LABELS.get(name, name))
+
+
 # The applicant rates the service once the result is in their hands (DOMAIN.md §8).
 RATABLE_STATUSES = frozenset({Status.RETURNED})
 # Withdrawn dossiers count as resolved on time, whatever their dates (DOMAIN.md §10).

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from motcua.core.links import absolute_url
-from motcua.dossiers.lifecycle import ACTIONS, ActionName, national_channel_code, national_code
+from motcua.dossiers.lifecycle import ActionName, event_label, national_channel_code, national_code
 from motcua.dossiers.models import ApplicantKind, Dossier, DossierEvent, Origin
 from motcua.exchange.dvcqg.times import portal_time
 from motcua.exchange.models import AgencyMapping, ProcedureMapping
@@ -207,8 +207,7 @@ def _title(actor: User | None, unit_id: int | None) -> str:
 
 
 def _what_was_done(event: DossierEvent) -> str:
-    action = ACTIONS.get(event.action)
-    label = str(action.label) if action else event.action
+    label = event_label(event.action)
     details = [str(event.data.get("reason") or "")]
     if promised := event.data.get("new_appointment"):
         moment = timezone.localtime(dt.datetime.fromisoformat(promised), timezone.get_default_timezone())
