@@ -396,7 +396,10 @@ def event_label(name: str) -> str:
     """What an entry of a dossier's history is called: its action's label, or the name of an entry that is no
     action (how the dossier came in, a partner's report); the bare name of one unknown here."""
     action = ACTIONS.get(name)
-    return str(action.label if action else _OTHER_EVENT_LABELS.get(name, name))
+    if action is not None:
+        return str(action.label)
+    label = _OTHER_EVENT_LABELS.get(name)
+    return str(label) if label is not None else name
 
 
 # The applicant rates the service once the result is in their hands (DOMAIN.md §8).
