@@ -4,6 +4,7 @@ procedure with two cases, a workflow and an e-form. Built through the real servi
 from __future__ import annotations
 
 import datetime as dt
+import signal
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -254,3 +255,13 @@ def act(world: World, username: str, code: str, action: str, **fields: Any):
     client = world.client(username)
     version = client.get(f"/api/v1/dossiers/{code}").json().get("version", 1)
     return post_json(client, f"/api/v1/dossiers/{code}/actions/{action}", {"version": version, **fields})
+
+
+@pytest.fixture
+def _signals_restored():
+    """For a test that runs `motcua worker`: the worker installs its own handlers for a graceful stop, and the
+    rest of the test run keeps pytest's."""
+    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    yield
+    for number, handler in saved.items():
+        signal.signal(number, handler)

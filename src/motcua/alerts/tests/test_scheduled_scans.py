@@ -4,7 +4,6 @@ runs them, `motcua alerts scan` that runs one now, and the check of the settings
 from __future__ import annotations
 
 import datetime as dt
-import signal
 from io import StringIO
 
 import pytest
@@ -31,15 +30,6 @@ def test_a_scan_is_queued_once_however_often_it_is_asked_for():
     assert schedule_scan() is False
     assert schedule_scan(local(NOW)) is False
     assert scan_tasks(TaskResultStatus.READY).count() == 1
-
-
-@pytest.fixture
-def _signals_restored():
-    # The worker installs its own handlers for a graceful stop; the rest of the test run keeps pytest's.
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for number, handler in saved.items():
-        signal.signal(number, handler)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -3,7 +3,6 @@ next for the earliest retry, `motcua worker` delivers, and two workers at once d
 
 from __future__ import annotations
 
-import signal
 import threading
 from collections import Counter
 from io import StringIO
@@ -27,14 +26,6 @@ def queued_runs():
 
 def echo(message: OutboxMessage) -> dict[str, str]:
     return {"ok": message.payload["n"]}
-
-
-@pytest.fixture
-def _signals_restored():
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for number, handler in saved.items():
-        signal.signal(number, handler)
 
 
 @pytest.mark.django_db(transaction=True)

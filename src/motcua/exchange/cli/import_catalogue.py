@@ -3,7 +3,6 @@ into the catalogue as new versions, and map them."""
 
 from __future__ import annotations
 
-import datetime as dt
 from argparse import ArgumentParser
 from typing import Any
 
@@ -11,6 +10,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from motcua.catalog.importer import ImportFileError, province_publisher_code
+from motcua.catalog.management.commands.importprocedures import add_version_options
 from motcua.catalog.services import Outcome
 from motcua.delivery.outbox import Refused, Unreachable
 from motcua.exchange.cli.portal import required_client
@@ -27,16 +27,7 @@ def add_arguments(parser: ArgumentParser) -> None:
     which = parser.add_mutually_exclusive_group(required=True)
     which.add_argument("--code", nargs="+", metavar="CODE", help="National procedure codes, e.g. 1.001193.")
     which.add_argument("--all", action="store_true", help="Every procedure the portal lists.")
-    parser.add_argument(
-        "--valid-from",
-        type=dt.date.fromisoformat,
-        help="First day of new and changed versions (YYYY-MM-DD); default today.",
-    )
-    parser.add_argument(
-        "--publisher",
-        help="Identity code appended to national codes to form local codes; default the province's "
-        "People's Committee.",
-    )
+    add_version_options(parser)
 
 
 def run(command: BaseCommand, options: dict[str, Any]) -> None:

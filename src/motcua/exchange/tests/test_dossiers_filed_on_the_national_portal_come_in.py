@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import signal
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from io import StringIO
@@ -337,15 +336,6 @@ def test_two_fetches_at_once_create_the_dossier_once(world, portal):
     assert sorted(d.origin_code for d in _from_the_portal()) == sorted(national_codes)
     assert sum(len(run.created) for run in runs) == 3
     assert sum(run.known for run in runs) == 3
-
-
-@pytest.fixture
-def _signals_restored():
-    # The worker installs its own handlers for a graceful stop; the rest of the test run keeps pytest's.
-    saved = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    yield
-    for number, handler in saved.items():
-        signal.signal(number, handler)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -11,11 +11,12 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from motcua.conftest import act, post_json
+from motcua.conftest import act
 from motcua.delivery.models import OutboxMessage
 from motcua.exchange.dvcqg.outbound import DESTINATION, DOSSIER_KIND, PROGRESS_KIND
 from motcua.exchange.mappings import UnmappedProcedure, unmapped_procedures
 from motcua.exchange.models import ProcedureMapping
+from motcua.exchange.tests.scenes import counter_intake
 
 
 @pytest.fixture
@@ -27,20 +28,8 @@ def sync_on(settings):
     return settings
 
 
-@pytest.fixture
-def mapped(world):
-    ProcedureMapping.objects.create(procedure=world.procedure, national_code="1.001193")
-    return world
-
-
-def _intake(world) -> str:
-    response = post_json(world.client("counter"), "/api/v1/dossiers", world.intake_body("counter"))
-    assert response.status_code == 201, response.content
-    return str(response.json()["code"])
-
-
 def test_an_intake_queues_its_record_and_each_action_a_record_then_its_progress(sync_on, mapped):
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     [created] = OutboxMessage.objects.all()
     assert (created.destination, created.kind, created.ordering_key) == (
         DESTINATION,
@@ -62,14 +51,14 @@ def test_an_intake_queues_its_record_and_each_action_a_record_then_its_progress(
 
 def test_nothing_is_queued_while_sync_is_off(settings, mapped):
     settings.MOTCUA_DVCQG_URL = ""
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     assert act(mapped, "counter", code, "forward").status_code == 200
     assert not OutboxMessage.objects.exists()
 
 
 def test_nothing_is_queued_for_an_unmapped_procedure_which_is_listed(sync_on, world, caplog):
     caplog.set_level(logging.INFO, logger="motcua.exchange.dvcqg.outbound")
-    code = _intake(world)
+    code = counter_intake(world)
     assert not OutboxMessage.objects.exists()
     assert f"Dossier {code} is not synchronised" in caplog.text
     assert unmapped_procedures() == [UnmappedProcedure(world.procedure.local_code, "1.001193", 1)]
@@ -83,20 +72,20 @@ def test_nothing_is_queued_for_an_unmapped_procedure_which_is_listed(sync_on, wo
 
 def test_a_change_rolled_back_queues_nothing(sync_on, mapped):
     with pytest.raises(RuntimeError), transaction.atomic():
-        _intake(mapped)
+        counter_intake(mapped)
         assert OutboxMessage.objects.count() == 1
         raise RuntimeError("the change is undone")
     assert not OutboxMessage.objects.exists()
 
 
 def test_an_action_refused_by_the_lifecycle_queues_nothing(sync_on, mapped):
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     assert act(mapped, "counter", code, "return_result").status_code == 409
     assert OutboxMessage.objects.count() == 1
 
 
 def test_the_first_record_sent_is_not_an_update_even_after_the_creation(sync_on, world):
-    code = _intake(world)
+    code = counter_intake(world)
     ProcedureMapping.objects.create(procedure=world.procedure, national_code="1.001193")
     assert act(world, "counter", code, "forward").status_code == 200
     assert act(world, "leader", code, "assign", assignee="specialist").status_code == 200

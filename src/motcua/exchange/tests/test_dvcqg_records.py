@@ -17,7 +17,7 @@ from motcua.exchange.dvcqg.records import (
     portal_date,
     progress_entry,
 )
-from motcua.exchange.models import AgencyMapping, ProcedureMapping
+from motcua.exchange.models import AgencyMapping
 
 PORTAL_DATE = re.compile(r"^\d{14}$")
 
@@ -26,12 +26,6 @@ def _received(world) -> Dossier:
     response = post_json(world.client("counter"), "/api/v1/dossiers", world.intake_body("counter"))
     assert response.status_code == 201, response.content
     return Dossier.objects.get(code=response.json()["code"])
-
-
-@pytest.fixture
-def mapped(world):
-    ProcedureMapping.objects.create(procedure=world.procedure, national_code="1.001193")
-    return world
 
 
 def test_portal_dates_are_local_time_without_separators():

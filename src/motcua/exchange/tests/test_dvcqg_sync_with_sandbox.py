@@ -9,27 +9,20 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from motcua.conftest import act, post_json
+from motcua.conftest import act
 from motcua.delivery.models import MessageStatus, OutboxMessage
 from motcua.delivery.outbox import deliver_due
 from motcua.exchange.dvcqg.outbound import DOSSIER_KIND, PROGRESS_KIND
 from motcua.exchange.models import NationalSync, ProcedureMapping
+from motcua.exchange.tests.scenes import counter_intake
 
 # The portal's 503 made the first try fail: the next cycle looks past its wait (the backoff).
 AFTER_THE_BACKOFF = dt.timedelta(hours=1)
 
 
 @pytest.fixture
-def mapped(world, dvcqg_settings):
-    ProcedureMapping.objects.create(procedure=world.procedure, national_code="1.001193")
-    return world
-
-
-def _intake(world, username: str = "counter", **overrides) -> str:
-    body = world.intake_body(username, **overrides)
-    response = post_json(world.client(username), "/api/v1/dossiers", body)
-    assert response.status_code == 201, response.content
-    return str(response.json()["code"])
+def mapped(mapped, dvcqg_settings):
+    return mapped
 
 
 def _act(world, username: str, code: str, action: str, **fields) -> None:
@@ -38,7 +31,7 @@ def _act(world, username: str, code: str, action: str, **fields) -> None:
 
 
 def test_a_counter_intake_is_on_the_portal_received_with_its_appointment(mapped, dvcqg_settings):
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     run = deliver_due()
     assert (run.delivered, run.failed, run.dead) == (1, 0, 0)
     held = dvcqg_settings.dossier(code)
@@ -52,7 +45,7 @@ def test_a_counter_intake_is_on_the_portal_received_with_its_appointment(mapped,
 
 
 def test_each_later_action_adds_a_progress_entry(mapped, dvcqg_settings):
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     _act(mapped, "counter", code, "forward", note="Đủ giấy tờ")
     _act(mapped, "specialist", code, "request_supplement", reason="Thiếu", items=[{"description": "Bản gốc"}])
     assert deliver_due().delivered == 5
@@ -66,7 +59,7 @@ def test_each_later_action_adds_a_progress_entry(mapped, dvcqg_settings):
 
 
 def test_an_online_submission_is_new_until_it_is_received(mapped, dvcqg_settings):
-    code = _intake(mapped, "citizen", channel="online", result_delivery="online")
+    code = counter_intake(mapped, "citizen", channel="online", result_delivery="online")
     deliver_due()
     assert dvcqg_settings.dossier(code)["record"]["TrangThaiHoSo"] == "1"
     assert dvcqg_settings.dossier(code)["record"]["NgayTiepNhan"] == ""
@@ -79,7 +72,7 @@ def test_an_online_submission_is_new_until_it_is_received(mapped, dvcqg_settings
 
 def test_while_the_portal_is_down_work_goes_on_and_everything_arrives_once_in_order(mapped, dvcqg_settings):
     dvcqg_settings.outage(True)
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     _act(mapped, "counter", code, "forward")
     _act(mapped, "specialist", code, "request_supplement", reason="Thiếu", items=[{"description": "Bản gốc"}])
     run = deliver_due()
@@ -103,7 +96,7 @@ def test_while_the_portal_is_down_work_goes_on_and_everything_arrives_once_in_or
 
 
 def test_an_expired_session_is_renewed_without_a_failure(mapped, dvcqg_settings):
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     deliver_due()
     dvcqg_settings.expire_sessions()
     _act(mapped, "counter", code, "forward")
@@ -114,7 +107,7 @@ def test_an_expired_session_is_renewed_without_a_failure(mapped, dvcqg_settings)
 
 def test_a_record_the_portal_refuses_is_dead_with_its_reason_and_holds_back_the_rest(world, dvcqg_settings):
     ProcedureMapping.objects.create(procedure=world.procedure, national_code="9.999999")
-    code = _intake(world)
+    code = counter_intake(world)
     _act(world, "counter", code, "forward")
     run = deliver_due()
     assert (run.delivered, run.dead) == (0, 1)

@@ -10,21 +10,9 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
-from motcua.conftest import CITIZEN_ID, post_json
+from motcua.conftest import CITIZEN_ID
 from motcua.delivery.outbox import deliver_due
-from motcua.exchange.models import ProcedureMapping
-
-
-@pytest.fixture
-def mapped(world):
-    ProcedureMapping.objects.create(procedure=world.procedure, national_code="1.001193")
-    return world
-
-
-def _intake(world) -> str:
-    response = post_json(world.client("counter"), "/api/v1/dossiers", world.intake_body("counter"))
-    assert response.status_code == 201, response.content
-    return str(response.json()["code"])
+from motcua.exchange.tests.scenes import counter_intake
 
 
 def _reconcile(*extra: str) -> tuple[int, str, str]:
@@ -38,7 +26,7 @@ def _reconcile(*extra: str) -> tuple[int, str, str]:
 
 
 def test_exit_0_when_the_portal_holds_what_it_should(dvcqg_settings, mapped):
-    _intake(mapped)
+    counter_intake(mapped)
     deliver_due()
     code, out, _ = _reconcile()
     assert code == 0, out
@@ -46,7 +34,7 @@ def test_exit_0_when_the_portal_holds_what_it_should(dvcqg_settings, mapped):
 
 
 def test_exit_1_lists_each_difference_and_json_has_no_personal_id(dvcqg_settings, mapped):
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     deliver_due()
     held = dvcqg_settings.dossier(code)["record"]
     assert held["SoGiayToChuHoSo"] == CITIZEN_ID  # the portal holds it; the reconciliation never repeats it

@@ -9,28 +9,17 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from motcua.conftest import act, post_json
+from motcua.conftest import act
 from motcua.core.errors import Conflict, InvalidInput, NotFound
 from motcua.delivery.models import MessageStatus, OutboxMessage
 from motcua.delivery.outbox import deliver_due
 from motcua.exchange.dvcqg.reconciliation import ReconciliationFailed, reconcile, resync
 from motcua.exchange.models import DifferenceKind, NationalSync, ProcedureMapping, ReconciliationRun
+from motcua.exchange.tests.scenes import counter_intake
 
 UNKNOWN_NATIONAL_CODE = (
     "9.999999"  # a procedure code the sandbox's portal does not know: it refuses the record
 )
-
-
-@pytest.fixture
-def mapped(world):
-    ProcedureMapping.objects.create(procedure=world.procedure, national_code="1.001193")
-    return world
-
-
-def _intake(world) -> str:
-    response = post_json(world.client("counter"), "/api/v1/dossiers", world.intake_body("counter"))
-    assert response.status_code == 201, response.content
-    return str(response.json()["code"])
 
 
 def _today():
@@ -42,7 +31,7 @@ def _kinds(result) -> list[tuple[str, str, str]]:
 
 
 def test_a_clean_run_finds_nothing_and_is_stored(dvcqg_settings, mapped):
-    first, second = _intake(mapped), _intake(mapped)
+    first, second = counter_intake(mapped), counter_intake(mapped)
     assert act(mapped, "counter", second, "forward").status_code == 200
     assert deliver_due().dead == 0
     assert not OutboxMessage.objects.exclude(status=MessageStatus.DELIVERED).exists()
@@ -56,7 +45,7 @@ def test_a_clean_run_finds_nothing_and_is_stored(dvcqg_settings, mapped):
 
 
 def test_a_planted_status_and_date_are_reported_field_by_field(dvcqg_settings, mapped):
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     deliver_due()
     held = dvcqg_settings.dossier(code)["record"]
     dvcqg_settings.plant(code, {**held, "TrangThaiHoSo": "9", "NgayHenTra": "20991231170000"})
@@ -86,7 +75,7 @@ def test_a_record_only_the_portal_holds_is_missing_here(dvcqg_settings, mapped):
 
 def test_a_dossier_never_sent_is_missing_on_the_portal(dvcqg_settings, mapped, settings):
     settings.MOTCUA_DVCQG_URL = ""  # received while synchronisation was off: nothing queued
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     settings.MOTCUA_DVCQG_URL = dvcqg_settings.url
 
     result = reconcile(_today(), _today())
@@ -95,7 +84,7 @@ def test_a_dossier_never_sent_is_missing_on_the_portal(dvcqg_settings, mapped, s
 
 
 def test_a_dossier_the_portal_dates_elsewhere_is_looked_up_alone(dvcqg_settings, mapped):
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     deliver_due()
     assert NationalSync.objects.filter(dossier__code=code).exists()
     held = dvcqg_settings.dossier(code)["record"]
@@ -115,12 +104,12 @@ def test_dead_and_failing_messages_are_reported_with_the_portals_words(dvcqg_set
     mapping = ProcedureMapping.objects.get()
     mapping.national_code = UNKNOWN_NATIONAL_CODE
     mapping.save()
-    refused = _intake(mapped)
+    refused = counter_intake(mapped)
     assert deliver_due().dead == 1
     mapping.national_code = "1.001193"
     mapping.save()
     dvcqg_settings.outage(True)
-    failing = _intake(mapped)
+    failing = counter_intake(mapped)
     assert deliver_due().failed == 1
     dvcqg_settings.outage(False)
 
@@ -144,7 +133,7 @@ def test_resync_replaces_a_refused_record_and_the_portal_then_agrees(dvcqg_setti
     mapping = ProcedureMapping.objects.get()
     mapping.national_code = UNKNOWN_NATIONAL_CODE
     mapping.save()
-    code = _intake(mapped)
+    code = counter_intake(mapped)
     assert act(mapped, "counter", code, "forward").status_code == 200
     deliver_due()  # the record is refused; the progress entry waits behind it
     mapping.national_code = "1.001193"

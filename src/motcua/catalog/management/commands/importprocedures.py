@@ -1,4 +1,5 @@
 import datetime as dt
+from argparse import ArgumentParser
 from pathlib import Path
 
 from django.conf import settings
@@ -10,6 +11,20 @@ from motcua.catalog.importer import ImportFileError, import_procedures, province
 from motcua.catalog.services import Outcome
 
 
+def add_version_options(parser: ArgumentParser) -> None:
+    """The options of every import into the catalogue: when the new versions start, who publishes them."""
+    parser.add_argument(
+        "--valid-from",
+        type=dt.date.fromisoformat,
+        help="First day of new and changed versions (YYYY-MM-DD); default today.",
+    )
+    parser.add_argument(
+        "--publisher",
+        help="Identity code appended to national codes to form local codes; default the province's "
+        "People's Committee.",
+    )
+
+
 class Command(BaseCommand):
     help = (
         "Import procedures from a national public service portal (DVCQG) JSON file. A changed procedure "
@@ -19,16 +34,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
-        parser.add_argument(
-            "--valid-from",
-            type=dt.date.fromisoformat,
-            help="First day of new and changed versions (YYYY-MM-DD); default today.",
-        )
-        parser.add_argument(
-            "--publisher",
-            help="Identity code appended to national codes to form local codes; default the province's "
-            "People's Committee.",
-        )
+        add_version_options(parser)
         parser.add_argument("--dry-run", action="store_true", help="Check and classify, write nothing.")
 
     def handle(
