@@ -60,7 +60,7 @@ def _transferred(world, partner) -> str:
 
 
 def _inbox(client, body: bytes, credential: str = PARTNER_CREDENTIAL, key: str = ""):
-    # The reasons the tests read are the English source texts (a partner is answered in Vietnamese by default).
+    # The tests read the English source texts of the reasons (a partner is answered in Vietnamese by default).
     headers = {"Authorization": f"Bearer {credential}", "Accept-Language": "en"}
     if key:
         headers["Idempotency-Key"] = key
