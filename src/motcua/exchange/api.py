@@ -35,7 +35,14 @@ EDXML_ANSWER = {
     ),
     openapi_extra={
         "requestBody": {"content": {"application/xml": {"schema": {"type": "string"}}}},
-        "responses": {str(code): EDXML_ANSWER for code in (200, 400, 403, 404, 413, 422)},
+        "responses": {
+            **{str(code): EDXML_ANSWER for code in (200, 400, 403, 404, 413, 422)},
+            # Before the sender is known there is no one to address a status message to.
+            "401": {
+                "description": "No credential of a partner agency",
+                "content": {"application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}},
+            },
+        },
     },
 )
 def inbox(request: HttpRequest) -> HttpResponse:
