@@ -114,7 +114,7 @@ def test_retry_of_an_unknown_message_is_404_and_of_a_delivered_one_409(world, ad
     delivered = echo.written("partner:a", "delivered")
 
     assert admin.post("/api/v1/outbox/999999/retry").status_code == 404
-    conflict = admin.post(f"/api/v1/outbox/{delivered.pk}/retry")
+    conflict = admin.post(f"/api/v1/outbox/{delivered.pk}/retry", headers={"Accept-Language": "en"})
     assert conflict.status_code == 409
     assert conflict.json()["detail"] == f"Message {delivered.pk} was delivered already."
 

@@ -9,7 +9,7 @@ from collections import Counter
 from collections.abc import Mapping
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, no_translations
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.utils import timezone
@@ -66,6 +66,9 @@ class Command(BaseCommand):
         again.add_argument("--all", action="store_true", help="Every dead or failing message.")
         again.add_argument("--destination", help="With --all: only those for this destination.")
 
+    # The command speaks English throughout, the domain's reasons included (a Vietnamese one in an English
+    # sentence reads worse than either).
+    @no_translations
     def handle(self, *args: Any, **options: Any) -> None:
         {"list": self._list, "deliver": self._deliver, "retry": self._retry}[options["command"]](options)
 
