@@ -15,8 +15,6 @@ chain's whole direct cost. This is a benchmark, never a test.
 
 from __future__ import annotations
 
-import argparse
-import os
 import statistics
 import sys
 import tempfile
@@ -24,37 +22,18 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PG = "postgresql://postgres@127.0.0.1:5432"
+sys.path.insert(0, str(ROOT))  # run as a script, the helpers are imported as the `bench` namespace package
+
+from bench import _simulated  # noqa: E402
+
 DB_NAME = "motcua_bench_chain"
 
 
-def configure(postgres: bool, data_dir: str) -> None:
-    os.environ["MOTCUA_DATA_DIR"] = data_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "motcua.settings"
-    if postgres:
-        import psycopg
-
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
-            admin.execute(f"CREATE DATABASE {DB_NAME}")
-        os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
-
-
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", action="store_true", help="Run on PostgreSQL instead of SQLite.")
-    parser.add_argument("--quick", action="store_true", help="Few rounds, to check the script.")
-    parser.add_argument("--rounds", type=int, default=6, help="Simulator runs, each with its own seed.")
-    parser.add_argument("--per-day", type=int, default=16, help="Dossiers per simulated working day.")
-    parser.add_argument("--days", type=int, default=7, help="Calendar days each run simulates.")
-    args = parser.parse_args()
-    if args.quick:
-        args.rounds, args.per_day, args.days = 1, 6, 3
+    args = _simulated.options(__doc__.split("\n\n")[0], rounds=6)
 
     with tempfile.TemporaryDirectory(prefix="motcua-bench-chain-") as data_dir:
-        configure(args.postgres, data_dir)
+        _simulated.fresh_database(args.postgres, data_dir, DB_NAME)
         import django
 
         django.setup()
@@ -133,12 +112,7 @@ def main() -> None:
             "without the chain"
         )
     if args.postgres:
-        import psycopg
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME}")
+        _simulated.drop_database(DB_NAME)
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ is a benchmark, never a test.
 
 from __future__ import annotations
 
-import argparse
 import io
 import os
 import sys
@@ -37,25 +36,12 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
-PG = "postgresql://postgres@127.0.0.1:5432"
+sys.path.insert(0, str(ROOT))  # run as a script, the helpers are imported as the `bench` namespace package
+
+from bench import _simulated  # noqa: E402
+
 DB_NAME = "motcua_bench_exchange"
 SIDES = ("on", "off")
-
-
-def configure(postgres: bool, data_dir: str) -> None:
-    os.environ["MOTCUA_DATA_DIR"] = data_dir
-    os.environ["DJANGO_SETTINGS_MODULE"] = "motcua.settings"
-    os.environ["LOG_LEVEL"] = "WARNING"
-    os.environ.pop("MOTCUA_DVCQG_URL", None)  # the script switches synchronisation on and off itself
-    if postgres:
-        import psycopg
-
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
-            admin.execute(f"CREATE DATABASE {DB_NAME}")
-        os.environ["DATABASE_URL"] = f"{PG}/{DB_NAME}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{data_dir}/bench.sqlite3"
 
 
 class Timed:
@@ -92,18 +78,12 @@ class Timed:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--postgres", action="store_true", help="Run on PostgreSQL instead of SQLite.")
-    parser.add_argument("--quick", action="store_true", help="Few rounds, to check the script.")
-    parser.add_argument("--rounds", type=int, default=4, help="Simulator runs, each with its own seed.")
-    parser.add_argument("--per-day", type=int, default=16, help="Dossiers per simulated working day.")
-    parser.add_argument("--days", type=int, default=7, help="Calendar days each run simulates.")
-    args = parser.parse_args()
-    if args.quick:
-        args.rounds, args.per_day, args.days = 1, 6, 3
+    args = _simulated.options(__doc__.split("\n\n")[0], rounds=4)
+    os.environ["LOG_LEVEL"] = "WARNING"
+    os.environ.pop("MOTCUA_DVCQG_URL", None)  # the script switches synchronisation on and off itself
 
     with tempfile.TemporaryDirectory(prefix="motcua-bench-exchange-") as data_dir:
-        configure(args.postgres, data_dir)
+        _simulated.fresh_database(args.postgres, data_dir, DB_NAME)
         import django
 
         django.setup()
@@ -193,12 +173,7 @@ def main() -> None:
             f"process); {left} left undelivered; the portal holds {held} dossiers"
         )
     if args.postgres:
-        import psycopg
-        from django.db import connections
-
-        connections.close_all()
-        with psycopg.connect(f"{PG}/postgres", autocommit=True) as admin:
-            admin.execute(f"DROP DATABASE IF EXISTS {DB_NAME} WITH (FORCE)")
+        _simulated.drop_database(DB_NAME)
 
 
 if __name__ == "__main__":
