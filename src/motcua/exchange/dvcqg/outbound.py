@@ -59,19 +59,14 @@ def enqueue_sync(event: DossierActed) -> None:
     if portal_config() is None:
         return
     dossier = Dossier.objects.select_related(*DOSSIER_RELATIONS).get(pk=event.dossier_id)
+    key = ordering_key(dossier.code)
     try:
-        record = dossier_record(dossier)
+        payload = record_payload(dossier, updating=_is_update(dossier, key))
     except ProcedureNotMapped as unmapped:
         # Counted in the log; the procedures themselves are listed by `motcua exchange unmapped`.
         logger.info("Dossier %s is not synchronised: procedure %s has no national code", event.code, unmapped)
         return
-    key = ordering_key(dossier.code)
-    enqueue(
-        DESTINATION,
-        DOSSIER_KIND,
-        {"dossier": dossier.code, "fields": {"isUpdating": _is_update(dossier, key), "data": [record]}},
-        ordering_key=key,
-    )
+    enqueue(DESTINATION, DOSSIER_KIND, payload, ordering_key=key)
     if event.name not in CREATION_EVENTS:
         entry = DossierEvent.objects.select_related("actor", "actor_unit").get(
             dossier=dossier, version=event.version
@@ -84,8 +79,18 @@ def enqueue_sync(event: DossierActed) -> None:
         )
 
 
-def _is_update(dossier: Dossier, key: str) -> str:
-    """isUpdating: "false" for the first record of a dossier the portal is sent, "true" for any later one.
+def record_payload(dossier: Dossier, *, updating: bool) -> dict[str, Any]:
+    """The payload of a `dvcqg.dossier` message: the dossier's record as it now stands, new to the portal or
+    an update of what it holds; ProcedureNotMapped when the procedure has no national code."""
+    record = dossier_record(dossier)
+    return {
+        "dossier": dossier.code,
+        "fields": {"isUpdating": "true" if updating else "false", "data": [record]},
+    }
+
+
+def _is_update(dossier: Dossier, key: str) -> bool:
+    """Whether a record of the dossier was sent before (isUpdating "true"): false for the first one only.
     The first may come after the creation (its procedure mapped since); a record delivered long ago may have
     left the outbox, but not the dossier's NationalSync."""
     # The sync record is read with the dossier (DOSSIER_RELATIONS); a missing one-to-one is an AttributeError.
@@ -93,7 +98,7 @@ def _is_update(dossier: Dossier, key: str) -> str:
         hasattr(dossier, "national_sync")
         or OutboxMessage.objects.filter(ordering_key=key, kind=DOSSIER_KIND).exists()
     )
-    return "true" if sent_before else "false"
+    return sent_before
 
 
 def _call(message: OutboxMessage, service: str) -> Any:

@@ -29,7 +29,13 @@ from motcua.delivery.models import MessageStatus, OutboxMessage
 from motcua.delivery.outbox import Refused, Unreachable, enqueue, retry
 from motcua.dossiers.models import Dossier, Origin
 from motcua.exchange.dvcqg.client import PortalClient, PortalRefused, portal_client
-from motcua.exchange.dvcqg.outbound import DESTINATION, DOSSIER_KIND, DOSSIER_RELATIONS, ordering_key
+from motcua.exchange.dvcqg.outbound import (
+    DESTINATION,
+    DOSSIER_KIND,
+    DOSSIER_RELATIONS,
+    ordering_key,
+    record_payload,
+)
 from motcua.exchange.dvcqg.records import (
     ProcedureNotMapped,
     dossier_record,
@@ -303,14 +309,12 @@ def resync(run_id: int, index: int) -> Difference:
         if portal_client() is None:
             raise Conflict(_("Synchronisation with the national portal is off."))
         try:
-            record = dossier_record(dossier)
+            # The portal takes a record it does not hold yet as new, one it holds as an update.
+            payload = record_payload(dossier, updating=NationalSync.objects.filter(dossier=dossier).exists())
         except ProcedureNotMapped:
             raise Conflict(
                 _("The procedure of dossier %s has no national code: it is not synchronised.") % dossier.code
             ) from None
-        # The portal takes a record it does not hold yet as new, one it holds as an update.
-        updating = "true" if NationalSync.objects.filter(dossier=dossier).exists() else "false"
-        payload = {"dossier": dossier.code, "fields": {"isUpdating": updating, "data": [record]}}
         key = ordering_key(dossier.code)
         waiting = OutboxMessage.objects.filter(destination=DESTINATION, ordering_key=key).exclude(
             status=MessageStatus.DELIVERED
